@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "dbpki",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dbpki", targets: ["dbpki"]),
+        .library(name: "DBPKI", targets: ["DBPKI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries, reached only from their own backend target.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGnuTLS",
+            pkgConfig: "gnutls",
+            providers: [.apt(["libgnutls28-dev"])]
+        ),
+        .target(
+            name: "CGnuTLSShims",
+            dependencies: ["CGnuTLS"]
+        ),
+
+        // The pure Swift core: policy, value types, the PKIBackend protocol.
+        .target(name: "DBPKI"),
+
+        // One engine each.
+        .target(name: "DBPKIOpenSSL", dependencies: ["DBPKI", "COpenSSL"]),
+        .target(name: "DBPKIGnuTLS", dependencies: ["DBPKI", "CGnuTLS", "CGnuTLSShims"]),
+
+        // The command-line tool.
+        .executableTarget(
+            name: "dbpki",
+            dependencies: [
+                "DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "DBPKITests", dependencies: ["DBPKI"]),
+        .testTarget(
+            name: "BackendConformanceTests",
+            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS"]
+        ),
+        .testTarget(name: "dbpkiCLITests", dependencies: ["dbpki"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

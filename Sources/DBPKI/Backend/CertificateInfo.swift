@@ -1,0 +1,79 @@
+import Foundation
+
+/// A certificate as an engine parsed it: the fields dbpki reports, compares and
+/// judges. Two engines parsing the same DER must produce equal values.
+public struct CertificateInfo: Hashable, Sendable {
+    /// The DER encoding the values were read from.
+    public var der: [UInt8]
+    /// X.509 version (1 or 3).
+    public var version: Int
+    /// The subject as RFC 4514 text (most specific RDN first, UTF-8 not escaped).
+    public var subject: String
+    /// The issuer as RFC 4514 text.
+    public var issuer: String
+    /// The serial number's content octets, as encoded (including any leading zero byte).
+    public var serialNumber: [UInt8]
+    /// Start of validity.
+    public var notBefore: Date
+    /// End of validity.
+    public var notAfter: Date
+    /// The subject public key.
+    public var publicKey: PublicKeyDescription
+    /// The signature algorithm OID in dotted form.
+    public var signatureAlgorithmOID: String
+    /// subjectAltName entries in encoded order; empty when the extension is absent.
+    public var subjectAlternativeNames: [SubjectAlternativeName]
+    /// basicConstraints cA (false when the extension is absent).
+    public var isCA: Bool
+    /// basicConstraints pathLenConstraint.
+    public var pathLengthConstraint: Int?
+    /// keyUsage; nil when the extension is absent.
+    public var keyUsage: KeyUsage?
+    /// extendedKeyUsage OIDs in encoded order; nil when the extension is absent.
+    public var extendedKeyUsage: [String]?
+    /// subjectKeyIdentifier.
+    public var subjectKeyIdentifier: [UInt8]?
+    /// authorityKeyIdentifier keyIdentifier.
+    public var authorityKeyIdentifier: [UInt8]?
+    /// SHA-256 over ``der``.
+    public var fingerprintSHA256: [UInt8]
+
+    /// Makes a parsed-certificate value; engines call this.
+    public init(
+        der: [UInt8], version: Int, subject: String, issuer: String, serialNumber: [UInt8],
+        notBefore: Date, notAfter: Date, publicKey: PublicKeyDescription, signatureAlgorithmOID: String,
+        subjectAlternativeNames: [SubjectAlternativeName], isCA: Bool, pathLengthConstraint: Int?,
+        keyUsage: KeyUsage?, extendedKeyUsage: [String]?, subjectKeyIdentifier: [UInt8]?,
+        authorityKeyIdentifier: [UInt8]?, fingerprintSHA256: [UInt8]
+    ) {
+        self.der = der
+        self.version = version
+        self.subject = subject
+        self.issuer = issuer
+        self.serialNumber = serialNumber
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.publicKey = publicKey
+        self.signatureAlgorithmOID = signatureAlgorithmOID
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.isCA = isCA
+        self.pathLengthConstraint = pathLengthConstraint
+        self.keyUsage = keyUsage
+        self.extendedKeyUsage = extendedKeyUsage
+        self.subjectKeyIdentifier = subjectKeyIdentifier
+        self.authorityKeyIdentifier = authorityKeyIdentifier
+        self.fingerprintSHA256 = fingerprintSHA256
+    }
+
+    /// The serial as lowercase hex without colons or leading zeros (`0` for zero).
+    public var serialHex: String { Hex.integer(serialNumber) }
+
+    /// The fingerprint as lowercase hex without colons.
+    public var fingerprintHex: String { Hex.encode(fingerprintSHA256) }
+
+    /// A readable name for the signature algorithm, or its OID when unknown.
+    public var signatureAlgorithmName: String { SignatureAlgorithm.name(of: signatureAlgorithmOID) }
+
+    /// True when subject and issuer are the same name (a root or other self-issued certificate).
+    public var isSelfIssued: Bool { subject == issuer }
+}

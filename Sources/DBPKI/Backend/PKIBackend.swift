@@ -1,0 +1,55 @@
+/// A crypto engine behind dbpki. OpenSSL and GnuTLS each implement it; the
+/// core speaks only this protocol and only in DER bytes and Swift values, so a
+/// key or certificate made by one engine is used by the other unchanged.
+///
+/// Engines encode, sign, parse and verify; they never decide policy. Every
+/// choice (which extensions, which purposes count, how names match) arrives in
+/// the request or the ``VerificationPolicy``.
+///
+/// Errors are ``PKIError``s. Failing validation is not an error: ``verify(_:)``
+/// returns a ``VerificationResult``.
+public protocol PKIBackend: Sendable {
+    /// Which engine this is.
+    var engine: Engine { get }
+
+    /// The linked library's version text, such as `OpenSSL 3.0.19 ...` or `GnuTLS 3.7.9`.
+    var libraryVersion: String { get }
+
+    /// Generates a new private key.
+    func generatePrivateKey(_ type: KeyType) throws -> PrivateKey
+
+    /// Decodes a private key from DER in the given format. An encrypted key needs
+    /// the passphrase; without one, or with a wrong one, this throws
+    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts.
+    func importPrivateKey(der: [UInt8], format: PrivateKeyFormat, passphrase: String?) throws -> PrivateKey
+
+    /// Encrypts a key as PKCS#8 `EncryptedPrivateKeyInfo` DER (PBES2, PBKDF2 with
+    /// HMAC-SHA256, AES-256-CBC).
+    func exportEncryptedPrivateKey(_ key: PrivateKey, passphrase: String) throws -> [UInt8]
+
+    /// The key's public half as SubjectPublicKeyInfo DER.
+    func publicKeyInfo(of key: PrivateKey) throws -> [UInt8]
+
+    /// Hashes bytes.
+    func digest(_ algorithm: DigestAlgorithm, _ data: [UInt8]) throws -> [UInt8]
+
+    /// Encodes and signs a certificate. With `issuer` nil the certificate is
+    /// self-signed (issuer name = subject name) and `signingKey` must be the
+    /// subject's key; otherwise the issuer name is copied from `issuer` (DER).
+    func createCertificate(_ request: CertificateRequest, issuer: [UInt8]?, signingKey: PrivateKey) throws -> [UInt8]
+
+    /// Parses one DER certificate.
+    func parseCertificate(der: [UInt8]) throws -> CertificateInfo
+
+    /// True when the private key is the one whose public key the certificate carries.
+    func privateKey(_ key: PrivateKey, matchesCertificate der: [UInt8]) throws -> Bool
+
+    /// Validates a path under the request's policy.
+    func verify(_ request: VerificationRequest) throws -> VerificationResult
+
+    /// Encodes and signs a CRL issued by `issuer` (DER), signed with `signingKey`.
+    func createCRL(_ request: CRLRequest, issuer: [UInt8], signingKey: PrivateKey) throws -> [UInt8]
+
+    /// Parses one DER CRL.
+    func parseCRL(der: [UInt8]) throws -> CRLInfo
+}

@@ -1,0 +1,31 @@
+/// A private key, held as unencrypted PKCS#8 DER so that either engine can use it.
+///
+/// Its `description` never shows key material, so a key that ends up in a log
+/// or an error message stays secret.
+public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The PKCS#8 `PrivateKeyInfo` DER encoding.
+    public let pkcs8DER: [UInt8]
+    /// The kind and size of the key.
+    public let publicKeyDescription: PublicKeyDescription
+
+    /// Wraps PKCS#8 DER that an engine produced or checked.
+    public init(pkcs8DER: [UInt8], publicKeyDescription: PublicKeyDescription) {
+        self.pkcs8DER = pkcs8DER
+        self.publicKeyDescription = publicKeyDescription
+    }
+
+    public var description: String { "PrivateKey(\(publicKeyDescription), redacted)" }
+    public var debugDescription: String { description }
+}
+
+/// How a private key is encoded, as told by its PEM label (or assumed for DER).
+public enum PrivateKeyFormat: String, Sendable, CaseIterable {
+    /// PKCS#8 `PrivateKeyInfo` (`-----BEGIN PRIVATE KEY-----`).
+    case pkcs8
+    /// PKCS#8 `EncryptedPrivateKeyInfo` (`-----BEGIN ENCRYPTED PRIVATE KEY-----`).
+    case encryptedPKCS8
+    /// PKCS#1 `RSAPrivateKey` (`-----BEGIN RSA PRIVATE KEY-----`).
+    case pkcs1
+    /// SEC 1 `ECPrivateKey` (`-----BEGIN EC PRIVATE KEY-----`).
+    case sec1
+}

@@ -1,0 +1,38 @@
+/// What kind of public key a certificate or private key holds, and how strong it is.
+public struct PublicKeyDescription: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The public key algorithm family.
+    public struct Algorithm: Hashable, Sendable, Codable, CustomStringConvertible {
+        /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the algorithm OID for anything else.
+        public let name: String
+        /// Makes an algorithm from its name.
+        public init(name: String) { self.name = name }
+
+        public static let rsa = Algorithm(name: "RSA")
+        public static let ec = Algorithm(name: "EC")
+        public static let ed25519 = Algorithm(name: "Ed25519")
+        public static let ed448 = Algorithm(name: "Ed448")
+        public static let dsa = Algorithm(name: "DSA")
+
+        public var description: String { name }
+    }
+
+    /// The algorithm family.
+    public var algorithm: Algorithm
+    /// Key size in bits: the modulus for RSA/DSA, the curve's field size for EC and EdDSA.
+    public var bits: Int
+    /// The NIST name of the curve (`P-256`, `P-384`, `P-521`) for EC keys; nil otherwise.
+    public var curve: String?
+
+    /// Describes a public key.
+    public init(algorithm: Algorithm, bits: Int, curve: String?) {
+        self.algorithm = algorithm
+        self.bits = bits
+        self.curve = curve
+    }
+
+    public var description: String {
+        if let curve { return "\(algorithm) \(curve)" }
+        if algorithm == .ed25519 || algorithm == .ed448 { return algorithm.name }
+        return "\(algorithm) \(bits)"
+    }
+}

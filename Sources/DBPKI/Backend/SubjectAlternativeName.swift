@@ -1,0 +1,23 @@
+/// One entry of a subjectAltName extension.
+public enum SubjectAlternativeName: Hashable, Sendable, CustomStringConvertible {
+    /// A dNSName.
+    case dns(String)
+    /// An iPAddress (4 or 16 bytes).
+    case ip(IPAddress)
+    /// An rfc822Name.
+    case email(String)
+    /// A uniformResourceIdentifier.
+    case uri(String)
+    /// Any other GeneralName, by its context tag number (0 otherName, 3 x400, 4 directoryName, 5 ediParty, 8 rid).
+    case other(tag: Int)
+
+    public var description: String {
+        switch self {
+        case .dns(let name): "DNS:\(name)"
+        case .ip(let address): "IP:\(address)"
+        case .email(let address): "email:\(address)"
+        case .uri(let uri): "URI:\(uri)"
+        case .other(let tag): "other:\(tag)"
+        }
+    }
+}

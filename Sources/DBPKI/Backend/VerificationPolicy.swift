@@ -1,0 +1,71 @@
+import Foundation
+
+/// The one policy both engines are asked to apply. The core fills it in; an
+/// engine translates it into its own flags and must not add rules of its own.
+///
+/// Rules every engine applies whatever the fields say (the fixed part of the policy):
+/// - RFC 5280 path validation to one of the given trust anchors; the anchor's own
+///   validity and constraints are not checked (a trust anchor is trusted as given).
+/// - Every issuing certificate must be a CA (basicConstraints cA = true); path
+///   length constraints are honoured; unknown critical extensions are rejected.
+/// - Signatures with SHA-1 or MD5 are rejected below the trust anchor.
+/// - Name matching follows RFC 6125: a DNS name matches only dNSName SANs
+///   (never the subject CN), a wildcard only as the whole left-most label; an
+///   IP address matches only iPAddress SANs.
+/// - CRLs: when any are given, each certificate whose issuer has a CRL among them
+///   is checked against it; a certificate whose issuer has none is not failed for that.
+public struct VerificationPolicy: Sendable, Hashable {
+    /// What the leaf certificate must be good for.
+    public enum Purpose: String, Sendable, Hashable, CaseIterable {
+        /// TLS server authentication: the leaf, when it has an EKU, must include serverAuth.
+        case server
+        /// TLS client authentication: the leaf, when it has an EKU, must include clientAuth.
+        case client
+
+        /// The EKU OID this purpose requires.
+        public var extendedKeyUsageOID: String {
+            switch self {
+            case .server: ExtendedKeyUsage.serverAuth
+            case .client: ExtendedKeyUsage.clientAuth
+            }
+        }
+    }
+
+    /// The name the leaf must be valid for.
+    public enum PeerIdentity: Sendable, Hashable, CustomStringConvertible {
+        /// A DNS host name (ASCII, already IDNA-encoded if needed).
+        case dns(String)
+        /// An IP address.
+        case ip(IPAddress)
+
+        public var description: String {
+            switch self {
+            case .dns(let name): name
+            case .ip(let address): address.description
+            }
+        }
+    }
+
+    /// The time at which every certificate must be valid.
+    public var time: Date
+    /// What the leaf must be good for; nil checks no purpose.
+    public var purpose: Purpose?
+    /// The name the leaf must match; nil checks no name.
+    public var peer: PeerIdentity?
+    /// The most intermediate CA certificates a path may have (the leaf and the
+    /// trust anchor do not count); nil for the default of 8.
+    public var maxIntermediates: Int?
+
+    /// Makes a policy; by default: now, server purpose, no name, default depth.
+    public init(
+        time: Date = Date(), purpose: Purpose? = .server, peer: PeerIdentity? = nil, maxIntermediates: Int? = nil
+    ) {
+        self.time = time
+        self.purpose = purpose
+        self.peer = peer
+        self.maxIntermediates = maxIntermediates
+    }
+
+    /// The depth used when ``maxIntermediates`` is nil.
+    public static let defaultMaxIntermediates = 8
+}

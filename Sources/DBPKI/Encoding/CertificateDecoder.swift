@@ -1,0 +1,45 @@
+/// Turns file contents into DER certificates, CRLs and keys, so engines only ever see DER.
+public enum CertificateDecoder {
+    /// The certificates in PEM (every `CERTIFICATE` block, other blocks skipped)
+    /// or DER (exactly one certificate). Throws when there are none.
+    public static func certificates(from bytes: [UInt8]) throws -> [[UInt8]] {
+        try objects(from: bytes, labels: ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"], kind: "certificate")
+    }
+
+    /// The CRLs in PEM (`X509 CRL` blocks) or DER (exactly one).
+    public static func crls(from bytes: [UInt8]) throws -> [[UInt8]] {
+        try objects(from: bytes, labels: ["X509 CRL"], kind: "CRL")
+    }
+
+    /// The first private key in PEM, or a DER PKCS#8 key, with its format.
+    public static func privateKey(from bytes: [UInt8]) throws -> (format: PrivateKeyFormat, der: [UInt8]) {
+        if bytes.isEmpty { throw PKIError(.invalidInput, "empty input: expected a private key") }
+        if PEM.looksLikePEM(bytes) {
+            let formats: [String: PrivateKeyFormat] = [
+                "PRIVATE KEY": .pkcs8, "ENCRYPTED PRIVATE KEY": .encryptedPKCS8, "RSA PRIVATE KEY": .pkcs1,
+                "EC PRIVATE KEY": .sec1,
+            ]
+            for block in try PEM.decode(bytes) {
+                if let format = formats[block.label] { return (format, block.der) }
+            }
+            throw PKIError(.invalidInput, "no private key in PEM input")
+        }
+        guard DERReader.isSingleSequence(bytes) else { throw PKIError(.invalidInput, "not PEM or DER: expected a private key") }
+        return (.pkcs8, bytes)
+    }
+
+    private static func objects(from bytes: [UInt8], labels: Set<String>, kind: String) throws -> [[UInt8]] {
+        if bytes.isEmpty { throw PKIError(.invalidInput, "empty input: expected a \(kind)") }
+        if PEM.looksLikePEM(bytes) {
+            let blocks = try PEM.decode(bytes)
+            let found = blocks.filter { labels.contains($0.label) }.map(\.der)
+            if found.isEmpty {
+                let seen = blocks.map(\.label).joined(separator: ", ")
+                throw PKIError(.invalidInput, "no \(kind) in PEM input" + (seen.isEmpty ? "" : " (found: \(seen))"))
+            }
+            return found
+        }
+        guard DERReader.isSingleSequence(bytes) else { throw PKIError(.invalidInput, "not PEM or DER: expected a \(kind)") }
+        return [bytes]
+    }
+}

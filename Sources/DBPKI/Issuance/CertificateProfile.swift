@@ -1,0 +1,98 @@
+import Foundation
+
+/// The kinds of certificate dbpki issues and what each one carries. The core
+/// decides these once; both engines encode the same extensions from them.
+public struct CertificateProfile: Sendable, Hashable {
+    /// What the certificate is for.
+    public enum Role: String, Sendable, Hashable {
+        /// A self-signed root CA.
+        case rootCA = "root-ca"
+        /// A CA signed by another CA.
+        case intermediateCA = "intermediate-ca"
+        /// A TLS server (serverAuth).
+        case server
+        /// A TLS client (clientAuth).
+        case client
+    }
+
+    /// The role.
+    public var role: Role
+    /// The subject.
+    public var subject: DistinguishedName
+    /// SANs (servers need at least one; clients may have none).
+    public var subjectAlternativeNames: [SubjectAlternativeName]
+    /// pathLenConstraint for CAs; nil for unlimited.
+    public var pathLengthConstraint: Int?
+    /// Validity in days from issuance.
+    public var days: Int
+
+    /// Default validity of a root CA: 20 years, like the managed services' CAs.
+    public static let defaultCADays = 7300
+    /// Default validity of a leaf: 825 days, the longest a public TLS leaf had.
+    public static let defaultLeafDays = 825
+    /// How far notBefore is set into the past, to absorb clock skew between machines.
+    public static let backdate: TimeInterval = 60
+
+    /// A root CA profile.
+    public static func rootCA(name: String, days: Int = defaultCADays) -> CertificateProfile {
+        CertificateProfile(role: .rootCA, subject: .commonName(name), subjectAlternativeNames: [], days: days)
+    }
+
+    /// An intermediate CA profile.
+    public static func intermediateCA(name: String, pathLength: Int? = 0, days: Int = defaultCADays)
+        -> CertificateProfile
+    {
+        CertificateProfile(
+            role: .intermediateCA, subject: .commonName(name), subjectAlternativeNames: [],
+            pathLengthConstraint: pathLength, days: days)
+    }
+
+    /// A TLS server profile: CN is the first name, every name is a SAN.
+    public static func server(
+        name: String, dns: [String], ips: [IPAddress], days: Int = defaultLeafDays
+    ) -> CertificateProfile {
+        CertificateProfile(
+            role: .server, subject: .commonName(name),
+            subjectAlternativeNames: dns.map { .dns($0) } + ips.map { .ip($0) }, days: days)
+    }
+
+    /// A TLS client profile.
+    public static func client(
+        name: String, dns: [String] = [], ips: [IPAddress] = [], days: Int = defaultLeafDays
+    ) -> CertificateProfile {
+        CertificateProfile(
+            role: .client, subject: .commonName(name),
+            subjectAlternativeNames: dns.map { .dns($0) } + ips.map { .ip($0) }, days: days)
+    }
+
+    /// Makes a profile.
+    public init(
+        role: Role, subject: DistinguishedName, subjectAlternativeNames: [SubjectAlternativeName],
+        pathLengthConstraint: Int? = nil, days: Int
+    ) {
+        self.role = role
+        self.subject = subject
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.pathLengthConstraint = pathLengthConstraint
+        self.days = days
+    }
+
+    /// True for root and intermediate CAs.
+    public var isCA: Bool { role == .rootCA || role == .intermediateCA }
+
+    /// keyUsage for this role and key: CAs sign certificates and CRLs; RSA leaves
+    /// may also encipher keys (TLS 1.2 RSA key exchange); EC and EdDSA leaves only sign.
+    public func keyUsage(for key: PublicKeyDescription) -> KeyUsage {
+        if isCA { return [.keyCertSign, .cRLSign, .digitalSignature] }
+        return key.algorithm == .rsa ? [.digitalSignature, .keyEncipherment] : [.digitalSignature]
+    }
+
+    /// extendedKeyUsage for this role.
+    public var extendedKeyUsage: [String] {
+        switch role {
+        case .rootCA, .intermediateCA: []
+        case .server: [ExtendedKeyUsage.serverAuth]
+        case .client: [ExtendedKeyUsage.clientAuth]
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// The one error type dbpki throws.
+///
+/// Like swift-certificates' errors, this is a struct with a ``Code`` rather than
+/// a public enum, so new codes can be added without breaking callers that
+/// switch over them. The ``message`` is one human-readable line; it never
+/// contains private key material.
+public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of failure this is. Compare against the static members.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// A short, stable identifier such as `invalid-input`.
+        public let rawValue: String
+
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The input could not be decoded (not PEM, not DER, truncated, wrong label, ...).
+        public static let invalidInput = Code("invalid-input")
+        /// The caller asked for something the arguments do not allow.
+        public static let invalidArgument = Code("invalid-argument")
+        /// An encrypted key was given without a passphrase, or with a wrong one.
+        public static let badPassphrase = Code("bad-passphrase")
+        /// The key or algorithm is not supported by dbpki or the engine.
+        public static let unsupported = Code("unsupported")
+        /// A file could not be read or written.
+        public static let io = Code("io")
+        /// A file that must not be overwritten already exists.
+        public static let alreadyExists = Code("already-exists")
+        /// Something that should exist does not (a CA, an issued certificate).
+        public static let notFound = Code("not-found")
+        /// The crypto engine reported a failure that none of the above describes.
+        public static let engine = Code("engine")
+
+        public var description: String { rawValue }
+    }
+
+    /// What kind of failure this is.
+    public let code: Code
+    /// One line for a human, without the `error:` prefix.
+    public let message: String
+
+    /// Makes an error with a code and a one-line message.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
