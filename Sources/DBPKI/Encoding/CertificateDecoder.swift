@@ -3,7 +3,8 @@ public enum CertificateDecoder {
     /// The certificates in PEM (every `CERTIFICATE` block, other blocks skipped)
     /// or DER (exactly one certificate). Throws when there are none.
     public static func certificates(from bytes: [UInt8]) throws -> [[UInt8]] {
-        try objects(from: bytes, labels: ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"], kind: "certificate")
+        try objects(
+            from: bytes, labels: ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"], kind: "certificate")
     }
 
     /// The CRLs in PEM (`X509 CRL` blocks) or DER (exactly one).
@@ -24,7 +25,9 @@ public enum CertificateDecoder {
             }
             throw PKIError(.invalidInput, "no private key in PEM input")
         }
-        guard DERReader.isSingleSequence(bytes) else { throw PKIError(.invalidInput, "not PEM or DER: expected a private key") }
+        guard DERReader.isSingleSequence(bytes) else {
+            throw PKIError(.invalidInput, "not PEM or DER: expected a private key")
+        }
         return (.pkcs8, bytes)
     }
 
@@ -39,7 +42,9 @@ public enum CertificateDecoder {
             }
             return found
         }
-        guard DERReader.isSingleSequence(bytes) else { throw PKIError(.invalidInput, "not PEM or DER: expected a \(kind)") }
+        guard DERReader.isSingleSequence(bytes) else {
+            throw PKIError(.invalidInput, "not PEM or DER: expected a \(kind)")
+        }
         return [bytes]
     }
 }

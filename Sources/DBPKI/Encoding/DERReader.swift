@@ -46,7 +46,8 @@ public struct DERReader {
             }
         }
         guard bytes.endIndex - index >= length else { throw PKIError(.invalidInput, "truncated DER") }
-        let element = Element(tag: tag, content: bytes[index..<(index + length)], encoded: bytes[start..<(index + length)])
+        let element = Element(
+            tag: tag, content: bytes[index..<(index + length)], encoded: bytes[start..<(index + length)])
         bytes = bytes[(index + length)...]
         return element
     }

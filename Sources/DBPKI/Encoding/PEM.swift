@@ -48,7 +48,8 @@ public enum PEM {
                     body = ""
                 } else if line.contains(":") {
                     throw PKIError(
-                        .unsupported, "PEM block \(current): RFC 1421 headers (legacy encrypted keys) are not supported")
+                        .unsupported, "PEM block \(current): RFC 1421 headers (legacy encrypted keys) are not supported"
+                    )
                 } else if line.hasPrefix("-----") {
                     throw PKIError(.invalidInput, "PEM line \(lineNumber): BEGIN \(current) has no END")
                 } else {

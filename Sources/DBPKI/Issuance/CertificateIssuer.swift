@@ -68,7 +68,8 @@ public struct CertificateIssuer: Sendable {
             subjectKeyIdentifier: keyID,
             authorityKeyIdentifier: authority?.info.subjectKeyIdentifier ?? (authority == nil ? keyID : nil)
         )
-        return try backend.createCertificate(request, issuer: authority?.certificate, signingKey: authority?.key ?? subjectKey)
+        return try backend.createCertificate(
+            request, issuer: authority?.certificate, signingKey: authority?.key ?? subjectKey)
     }
 
     /// The RFC 5280 section 4.2.1.2 method-1 key identifier: SHA-1 of the subjectPublicKey bits.
