@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "dbpki", targets: ["dbpki"]),
         .library(name: "DBPKI", targets: ["DBPKI"]),
+        .library(name: "DBPKIOpenSSL", targets: ["DBPKIOpenSSL"]),
+        .library(name: "DBPKIGnuTLS", targets: ["DBPKIGnuTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

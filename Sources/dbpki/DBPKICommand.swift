@@ -1,0 +1,39 @@
+import ArgumentParser
+import DBPKI
+import Foundation
+
+@main
+struct DBPKICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dbpki",
+        abstract: "A certificate authority and PKI toolkit for database TLS (MongoDB, Redis).",
+        discussion: """
+            dbpki makes and checks the TLS material a managed database service hands out. Every operation runs on \
+            OpenSSL or GnuTLS (--backend), and verification can ask both engines and report where they disagree.
+
+            Example:
+              dbpki verify chain server.crt --trust ca.crt --untrusted intermediate.crt --host db1.example.com
+            """,
+        version: DBPKIVersion.text,
+        subcommands: [VersionCommand.self, VerifyCommand.self]
+    )
+
+    /// Runs the command line with dbpki's error contract: one `error:` line on
+    /// stderr and an exit code of 64 or more for usage and input errors.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as PKIError {
+            CLIOutput.fail(error)
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }  // --help, --version
+            let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            CLIOutput.error("\(firstLine) (see 'dbpki --help')")
+            Foundation.exit(max(code.rawValue, 64))
+        }
+    }
+}

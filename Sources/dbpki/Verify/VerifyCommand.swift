@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Validate certificate chains (and, later, bundles) on one or both engines.",
+        subcommands: [VerifyChainCommand.self]
+    )
+}
