@@ -1,0 +1,93 @@
+import DBPKI
+import Foundation
+
+/// A certificate made for a test, with its key and its parsed form.
+struct Issued: Sendable {
+    let der: [UInt8]
+    let key: PrivateKey
+    let info: CertificateInfo
+}
+
+/// Builds test PKIs in code through one engine, at a fixed clock, so every test
+/// states exactly the certificates it needs.
+struct TestPKI: Sendable {
+    /// The clock the test PKIs are made at: 2026-01-01T00:00:00Z.
+    static let now = Date(timeIntervalSince1970: 1_767_225_600)
+    static let day: TimeInterval = 86_400
+
+    let backend: any PKIBackend
+
+    init(_ engine: EngineUnderTest) { backend = engine.backend }
+    init(backend: any PKIBackend) { self.backend = backend }
+
+    func issuer(at date: Date = TestPKI.now) -> CertificateIssuer {
+        CertificateIssuer(backend: backend, now: { date })
+    }
+
+    /// A self-signed root CA.
+    func root(_ name: String = "dbpki Test Root", keyType: KeyType = .ecdsaP256, at date: Date = TestPKI.now)
+        throws -> Issued
+    {
+        let key = try backend.generatePrivateKey(keyType)
+        let der = try issuer(at: date).issue(.rootCA(name: name), subjectKey: key, authority: nil)
+        return Issued(der: der, key: key, info: try backend.parseCertificate(der: der))
+    }
+
+    /// A certificate under `profile` signed by `parent`.
+    func issue(
+        _ profile: CertificateProfile, by parent: Issued, keyType: KeyType = .ecdsaP256, at date: Date = TestPKI.now
+    ) throws -> Issued {
+        let key = try backend.generatePrivateKey(keyType)
+        let der = try issuer(at: date).issue(
+            profile, subjectKey: key,
+            authority: SigningAuthority(certificate: parent.der, key: parent.key, backend: backend))
+        return Issued(der: der, key: key, info: try backend.parseCertificate(der: der))
+    }
+
+    /// A certificate from a hand-made request, for shapes the profiles refuse to make
+    /// (a CA without the CA flag, odd validity). `edit` adjusts the default request.
+    func custom(
+        subject: String, by parent: Issued?, edit: (inout CertificateRequest) -> Void
+    ) throws -> Issued {
+        let key = try backend.generatePrivateKey(.ecdsaP256)
+        let spki = try backend.publicKeyInfo(of: key)
+        let keyID = try issuer().keyIdentifier(ofSPKI: spki)
+        var request = CertificateRequest(
+            subject: .commonName(subject), serialNumber: SerialNumber.random(),
+            notBefore: TestPKI.now.addingTimeInterval(-60), notAfter: TestPKI.now.addingTimeInterval(365 * TestPKI.day),
+            subjectPublicKeyInfo: spki, keyUsage: [.digitalSignature], extendedKeyUsage: [ExtendedKeyUsage.serverAuth],
+            subjectKeyIdentifier: keyID, authorityKeyIdentifier: parent?.info.subjectKeyIdentifier ?? keyID)
+        edit(&request)
+        let der = try backend.createCertificate(request, issuer: parent?.der, signingKey: parent?.key ?? key)
+        return Issued(der: der, key: key, info: try backend.parseCertificate(der: der))
+    }
+
+    /// root -> intermediate -> server leaf for db1.example.com and 192.0.2.10.
+    func standardChain(leafKeyType: KeyType = .ecdsaP256) throws -> (root: Issued, intermediate: Issued, leaf: Issued) {
+        let root = try root()
+        let intermediate = try issue(.intermediateCA(name: "dbpki Test Issuing CA"), by: root)
+        let leaf = try issue(
+            .server(name: "db1.example.com", dns: ["db1.example.com"], ips: [IPAddress("192.0.2.10")!]),
+            by: intermediate, keyType: leafKeyType)
+        return (root, intermediate, leaf)
+    }
+
+    /// Asks this engine to verify `leaf` against `anchors` with `intermediates`.
+    func verify(
+        _ leaf: Issued, intermediates: [Issued] = [], anchors: [Issued], crls: [[UInt8]] = [],
+        policy: VerificationPolicy = TestPKI.policy()
+    ) throws -> VerificationResult {
+        try backend.verify(
+            VerificationRequest(
+                leaf: leaf.der, intermediates: intermediates.map(\.der), trustAnchors: anchors.map(\.der), crls: crls,
+                policy: policy))
+    }
+
+    /// A server policy at the test clock, optionally for a peer name.
+    static func policy(
+        peer: VerificationPolicy.PeerIdentity? = nil, purpose: VerificationPolicy.Purpose? = .server,
+        at time: Date = TestPKI.now.addingTimeInterval(3600), maxIntermediates: Int? = nil
+    ) -> VerificationPolicy {
+        VerificationPolicy(time: time, purpose: purpose, peer: peer, maxIntermediates: maxIntermediates)
+    }
+}
