@@ -1,0 +1,44 @@
+// Times dbpki's engines in process and prints one `name engine microseconds-per-op` line
+// per measurement, for scripts/bench to compare with `openssl speed`.
+import DBPKI
+import DBPKIGnuTLS
+import DBPKIOpenSSL
+import Dispatch
+import Foundation
+
+/// The median over `rounds` of the mean time per call of `body` over `iterations` calls, in µs.
+func measure(iterations: Int, rounds: Int = 5, _ body: () throws -> Void) rethrows -> Double {
+    var perRound = [Double]()
+    for _ in 0..<rounds {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations { try body() }
+        perRound.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(iterations) / 1000)
+    }
+    return perRound.sorted()[rounds / 2]
+}
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..")
+    .standardizedFileURL
+func testdata(_ name: String) throws -> [UInt8] {
+    try InputFile.read(repository.appendingPathComponent("testdata/chain/\(name)").path)
+}
+
+let leafPEM = try testdata("db1.example.com.crt")
+let leaf = try CertificateDecoder.certificates(from: leafPEM)[0]
+let intermediate = try CertificateDecoder.certificates(from: testdata("intermediate.crt"))[0]
+let root = try CertificateDecoder.certificates(from: testdata("root.crt"))[0]
+let request = VerificationRequest(
+    leaf: leaf, intermediates: [intermediate], trustAnchors: [root],
+    policy: VerificationPolicy(
+        time: try RFC3339.parse("2030-01-01T00:00:00Z"), purpose: .server, peer: .dns("db1.example.com")))
+let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 2000
+
+for backend in [OpenSSLBackend() as any PKIBackend, GnuTLSBackend()] {
+    guard try backend.verify(request).isValid else { fatalError("\(backend.engine): the test chain does not verify") }
+    let verify = try measure(iterations: iterations) { _ = try backend.verify(request) }
+    print("verify-chain-3-host \(backend.engine) \(String(format: "%.2f", verify))")
+    let parse = try measure(iterations: iterations * 5) {
+        _ = try backend.parseCertificate(der: CertificateDecoder.certificates(from: leafPEM)[0])
+    }
+    print("parse-pem-certificate \(backend.engine) \(String(format: "%.2f", parse))")
+}
