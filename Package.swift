@@ -11,7 +11,8 @@ let package = Package(
         .library(name: "DBPKIGnuTLS", targets: ["DBPKIGnuTLS"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries, reached only from their own backend target.
@@ -31,7 +32,7 @@ let package = Package(
         ),
 
         // The pure Swift core: policy, value types, the PKIBackend protocol.
-        .target(name: "DBPKI"),
+        .target(name: "DBPKI", dependencies: ["ZIPFoundation"]),
 
         // One engine each.
         .target(name: "DBPKIOpenSSL", dependencies: ["DBPKI", "COpenSSL"]),
@@ -46,7 +47,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "DBPKITests", dependencies: ["DBPKI"]),
+        .testTarget(name: "DBPKITests", dependencies: ["DBPKI", "ZIPFoundation"]),
         .testTarget(
             name: "BackendConformanceTests",
             dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS"]
