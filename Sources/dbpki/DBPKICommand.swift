@@ -15,7 +15,10 @@ struct DBPKICommand: ParsableCommand {
               dbpki verify chain server.crt --trust ca.crt --untrusted intermediate.crt --host db1.example.com
             """,
         version: DBPKIVersion.text,
-        subcommands: [VersionCommand.self, VerifyCommand.self]
+        subcommands: [
+            InitCommand.self, IssueCommand.self, BundleCommand.self, InspectCommand.self, VerifyCommand.self,
+            VersionCommand.self,
+        ]
     )
 
     /// Runs the command line with dbpki's error contract: one `error:` line on

@@ -1,0 +1,83 @@
+import ArgumentParser
+import DBPKI
+
+struct RedisBundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redis",
+        abstract: "Write NAME-crt.zip for clients and the TLS files and config for redis-server (or stunnel).",
+        discussion: """
+            OUT/NAME-crt.zip is what clients download: ca.crt and, with --client-cert, that client's certificate \
+            and key (the zip is then mode 0600 and the server requires client certificates). OUT/server/ holds \
+            NAME.crt, NAME.key (0600), ca.crt and redis-tls.conf (Redis 6.0 and later: port 0, tls-port, absolute \
+            paths). Redis 4.0 and 5.0 have no TLS: for them OUT/server/stunnel.conf configures a TLS-terminating \
+            stunnel 5 proxy on --tls-port (default 6380) in front of the plain Redis on 127.0.0.1:--plain-port.
+
+            Examples:
+              dbpki bundle redis cache1 --dir pki --out out
+              redis-server out/server/redis-tls.conf
+              unzip out/cache1-crt.zip -d client && redis-cli --tls --cacert client/ca.crt -h cache1.example.com
+              dbpki bundle redis cache1 --dir pki --out out5 --redis-version 5.0 --client-cert app
+            """
+    )
+
+    @Argument(help: "The server certificate's name (as given to dbpki issue).")
+    var name: String
+
+    @Option(help: "The PKI directory.")
+    var dir: String
+
+    @Option(help: "The output directory.")
+    var out: String
+
+    @Option(help: "The Redis version the config is for: 4.0, 5.0, 6.0, 6.2, 7.0 or 7.2.")
+    var redisVersion: String = RedisBundle.defaultVersion.description
+
+    @Option(help: "The TLS port (default 6379; 6380 for the stunnel proxy of Redis 4.0/5.0).")
+    var tlsPort: Int?
+
+    @Option(help: "The plain Redis port behind the stunnel proxy (Redis 4.0/5.0).")
+    var plainPort: Int = 6379
+
+    @Option(help: "Ship this client certificate (issued with --client) and require client certificates.")
+    var clientCert: String?
+
+    @Option(help: "Listen only on this address (writes 'bind' for redis-server, 'accept = ADDR:PORT' for stunnel).")
+    var bind: String?
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        let version = try RedisBundle.parseVersion(redisVersion)
+        for port in [tlsPort, plainPort].compactMap({ $0 }) where !(1...65535).contains(port) {
+            throw ValidationError("port \(port) is not between 1 and 65535")
+        }
+        if version < RedisBundle.nativeTLSVersion, let tlsPort, tlsPort == plainPort {
+            throw ValidationError("--tls-port and --plain-port must differ: stunnel and Redis both listen")
+        }
+        if let bind, IPAddress(bind) == nil { throw ValidationError("--bind takes an IP address, not '\(bind)'") }
+        if let clientCert { try PKIDirectory.validate(name: clientCert) }
+    }
+
+    func run() throws {
+        let backend = engine.backend.makeBackend()
+        let pki = PKIDirectory(dir)
+        let source = try BundleSource(pki: pki, name: name, backend: backend)
+        var client: RedisBundle.ClientCertificate?
+        if let clientCert {
+            let (der, key) = try pki.issued(clientCert, backend: backend)
+            let info = try backend.parseCertificate(der: der)
+            guard info.extendedKeyUsage?.contains(ExtendedKeyUsage.clientAuth) == true else {
+                throw PKIError(.invalidArgument, "'\(clientCert)' is not a client certificate: issue it with --client")
+            }
+            client = .init(
+                name: clientCert, certificatePEM: PEM.encode(label: "CERTIFICATE", der: der),
+                keyPEM: PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER))
+        }
+        let bundle = RedisBundle(
+            name: name, certificatePEM: source.certificatePEM, keyPEM: source.keyPEM,
+            trustedCAsPEM: source.trustedCAsPEM, version: try RedisBundle.parseVersion(redisVersion), tlsPort: tlsPort,
+            plainPort: plainPort, bindAddress: bind, client: client)
+        let output = FilePaths.absolute(out)
+        for path in try bundle.files(outputDirectory: output).write(to: output) { print(path) }
+    }
+}

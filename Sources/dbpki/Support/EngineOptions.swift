@@ -1,0 +1,15 @@
+import ArgumentParser
+import DBPKI
+
+/// `--backend openssl|gnutls`, shared by every command that runs on one engine.
+struct EngineOptions: ParsableArguments {
+    @Option(help: "The crypto engine: openssl or gnutls. Files made with one are used by the other unchanged.")
+    var backend: EngineChoice = .openssl
+
+    /// An issuer over the chosen engine.
+    func issuer() -> CertificateIssuer { CertificateIssuer(backend: backend.makeBackend()) }
+}
+
+extension KeyType: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
