@@ -12,4 +12,17 @@
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
 
+/// Frees memory GnuTLS allocated (gnutls_free is a function-pointer variable behind a macro).
+static inline void dbpki_gnutls_free(void *p) { gnutls_free(p); }
+
+/// GNUTLS_CURVE_TO_BITS: the `bits` argument that asks key generation for a curve.
+static inline unsigned int dbpki_gnutls_curve_to_bits(gnutls_ecc_curve_t curve) {
+    return GNUTLS_CURVE_TO_BITS(curve);
+}
+
+/// GNUTLS_PROFILE_TO_VFLAGS: the verification flags that select a security profile.
+static inline unsigned int dbpki_gnutls_profile_to_vflags(gnutls_certificate_verification_profiles_t profile) {
+    return GNUTLS_PROFILE_TO_VFLAGS(profile);
+}
+
 #endif
