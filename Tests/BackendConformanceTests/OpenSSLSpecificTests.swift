@@ -56,7 +56,7 @@ private enum Vectors {
 }
 
 /// A root CA, an intermediate CA and a server leaf, issued through the core's issuer.
-private struct TestPKI {
+private struct OpenSSLTestPKI {
     let backend = OpenSSLBackend()
     let rootKey: PrivateKey
     let root: SigningAuthority
@@ -219,7 +219,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     // MARK: Certificates
 
     @Test func issuesAndParsesAChain() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let root = try backend.parseCertificate(der: pki.root.certificate)
         #expect(root.version == 3)
         #expect(root.subject == "CN=Test Root" && root.isSelfIssued)
@@ -318,7 +318,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
 
     @Test(arguments: [KeyType.ed25519, .rsa2048, .ecdsaP384])
     func verifiesChainsWithEveryLeafKeyType(_ type: KeyType) throws {
-        let pki = try TestPKI(leafKeyType: type)
+        let pki = try OpenSSLTestPKI(leafKeyType: type)
         #expect(try pki.verify(policy: VerificationPolicy(peer: .dns("www.example.com"))).failures == [])
         #expect(try backend.parseCertificate(der: pki.leaf).publicKey == type.publicKeyDescription)
     }
@@ -326,7 +326,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     @Test(arguments: [DigestAlgorithm.sha256, .sha384, .sha512, .sha1])
     func signsRSAWithTheRequestedDigest(_ digest: DigestAlgorithm) throws {
         let key = try backend.importPrivateKey(der: Vectors.pkcs1RSA1024, format: .pkcs1, passphrase: nil)
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let request = try pki.request("rsa", key: key, issuerInfo: nil, digest: digest)
         let info = try backend.parseCertificate(
             der: try backend.createCertificate(request, issuer: nil, signingKey: key))
@@ -367,7 +367,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func refusesBadCertificateInputs() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         for der in [[], [0x30, 0x00], pki.leaf + [0], Array(pki.leaf.dropLast())] {
             #expect { try backend.parseCertificate(der: der) } throws: { ($0 as? PKIError)?.code == .invalidInput }
         }
@@ -391,7 +391,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     // MARK: Verification
 
     @Test func acceptsAGoodChain() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         #expect(try pki.verify().failures == [])
         #expect(try pki.verify(anchors: [pki.root.certificate, pki.root.certificate]).isValid)
         #expect(try pki.verify(policy: VerificationPolicy(peer: .dns("www.example.com"))).isValid)
@@ -406,7 +406,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func reportsTimeFailures() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let expired = try pki.verify(policy: VerificationPolicy(time: Date().addingTimeInterval(900 * 86_400)))
         #expect(expired.reasons == [.expired])
         #expect(expired.failures.first?.depth == 0)
@@ -417,7 +417,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func reportsNameMismatches() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         for name in ["other.example.com", "example.com", "a.b.api.example.com", "api.example.com"] {
             #expect(try pki.verify(policy: VerificationPolicy(peer: .dns(name))).reasons == [.hostnameMismatch])
         }
@@ -430,12 +430,12 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func reportsPurposeMismatch() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         #expect(try pki.verify(policy: VerificationPolicy(purpose: .client)).reasons == [.purposeMismatch])
     }
 
     @Test func reportsAnIssuerThatIsNotACA() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let leafInfo = try backend.parseCertificate(der: pki.leaf)
         let otherKey = try backend.generatePrivateKey(.ecdsaP256)
         let request = try pki.request(
@@ -447,7 +447,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func reportsPathLengthFailures() throws {
-        let pki = try TestPKI(intermediatePathLength: 0)
+        let pki = try OpenSSLTestPKI(intermediatePathLength: 0)
         let issuer = CertificateIssuer(backend: backend)
         let subKey = try backend.generatePrivateKey(.ecdsaP256)
         let subCA = try SigningAuthority(
@@ -466,22 +466,22 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func reportsUntrustedChains() throws {
-        let pki = try TestPKI()
-        let other = try TestPKI()
+        let pki = try OpenSSLTestPKI()
+        let other = try OpenSSLTestPKI()
         #expect(try pki.verify(anchors: [other.root.certificate]).reasons == [.untrusted])
         #expect(try pki.verify(intermediates: []).reasons == [.untrusted])
         #expect(try pki.verify(pki.root.certificate, anchors: [other.root.certificate]).reasons == [.untrusted])
     }
 
     @Test func reportsATamperedSignature() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         var tampered = pki.leaf
         tampered[tampered.count - 3] ^= 0x01
         #expect(try pki.verify(tampered).reasons == [.badSignature])
     }
 
     @Test func reportsWeakAlgorithms() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         // A SHA-1 signature below the anchor is rejected.
         let weakKey = try backend.generatePrivateKey(.ecdsaP256)
         let request = try pki.request(
@@ -512,7 +512,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func anExpiredAnchorIsStillTrusted() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let rootKey = try backend.generatePrivateKey(.ecdsaP256)
         let past = Date().addingTimeInterval(-10 * 86_400)
         let rootRequest = try pki.request(
@@ -527,7 +527,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func checksTheAnchorAsAnIssuer() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         // An anchor that issues must be a CA.
         let leafInfo = try backend.parseCertificate(der: pki.leaf)
         let otherKey = try backend.generatePrivateKey(.ecdsaP256)
@@ -554,7 +554,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func appliesOpenSSLPurposeRulesToIntermediatesAndLeafKeyUsage() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         // An intermediate whose extendedKeyUsage lacks serverAuth may not issue server certificates.
         let caKey = try backend.generatePrivateKey(.ecdsaP256)
         let caRequest = try pki.request(
@@ -578,7 +578,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func throwsOnlyForUndecodableInput() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         #expect(throws: PKIError.self) { try pki.verify([0x30, 0x00]) }
         #expect(throws: PKIError.self) { try pki.verify(anchors: [pki.root.certificate + [0]]) }
         #expect(throws: PKIError.self) { try pki.verify(crls: [[0x30, 0x00]]) }
@@ -587,7 +587,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     // MARK: CRLs
 
     private func crl(
-        _ pki: TestPKI, revoking serials: [[UInt8]], thisUpdate: Date = Date().addingTimeInterval(-60),
+        _ pki: OpenSSLTestPKI, revoking serials: [[UInt8]], thisUpdate: Date = Date().addingTimeInterval(-60),
         nextUpdate: Date = Date().addingTimeInterval(7 * 86_400)
     ) throws -> [UInt8] {
         let request = CRLRequest(
@@ -600,7 +600,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func createsAndParsesCRLs() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let thisUpdate = Date(timeIntervalSince1970: 1_750_000_000)
         let entries = [
             RevokedCertificate(serialNumber: [0x7f, 0x01], revocationDate: thisUpdate, reason: .keyCompromise),
@@ -627,7 +627,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     }
 
     @Test func checksRevocation() throws {
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let leafSerial = try backend.parseCertificate(der: pki.leaf).serialNumber
         // The root has no CRL here: that is not a failure.
         #expect(try pki.verify(crls: [try crl(pki, revoking: [[0x01, 0x02]])]).isValid)
@@ -642,7 +642,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
 
     @Test func signsCRLsWithEd25519() throws {
         let key = try backend.generatePrivateKey(.ed25519)
-        let pki = try TestPKI()
+        let pki = try OpenSSLTestPKI()
         let request = try pki.request(
             "Ed CA", key: key, issuerInfo: nil, isCA: true, keyUsage: [.keyCertSign, .cRLSign])
         let ca = try backend.createCertificate(request, issuer: nil, signingKey: key)
