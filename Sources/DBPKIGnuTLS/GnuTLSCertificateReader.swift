@@ -39,6 +39,8 @@ enum GnuTLSCertificateReader {
         guard let serial, let signatureOID else { throw PKIError(.invalidInput, "the certificate lacks a field") }
 
         let basic = try basicConstraints(handle)
+        let extensions = try Self.extensions(handle)
+        let ekuPresent = extensions.contains { $0.oid == CertificateExtension.extendedKeyUsage }
         return CertificateInfo(
             der: der,
             version: Int(version),
@@ -53,10 +55,11 @@ enum GnuTLSCertificateReader {
             isCA: basic.isCA,
             pathLengthConstraint: basic.pathLength,
             keyUsage: try keyUsage(handle),
-            extendedKeyUsage: try extendedKeyUsage(handle),
+            extendedKeyUsage: ekuPresent ? try extendedKeyUsage(handle) ?? [] : nil,
             subjectKeyIdentifier: try crt.subjectKeyIdentifier(),
             authorityKeyIdentifier: try crt.authorityKeyIdentifier(),
-            fingerprintSHA256: try GnuTLSBackend().digest(.sha256, der)
+            fingerprintSHA256: try GnuTLSBackend().digest(.sha256, der),
+            extensions: extensions
         )
     }
 
@@ -80,6 +83,21 @@ enum GnuTLSCertificateReader {
         if code == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE { return nil }
         try GnuTLSError.check(code, "cannot read keyUsage", .invalidInput)
         return GnuTLSKeyUsage.keyUsage(bits)
+    }
+
+    /// Every extension's OID and critical flag, in encoded order.
+    static func extensions(_ handle: gnutls_x509_crt_t) throws -> [CertificateExtension] {
+        var found = [CertificateExtension]()
+        var index: UInt32 = 0
+        while true {
+            var critical: UInt32 = 0
+            let oid = try GnuTLSDatum.sized("cannot read the extensions") { buffer, size in
+                gnutls_x509_crt_get_extension_info(handle, index, buffer, size, &critical)
+            }
+            guard let oid else { return found }
+            found.append(CertificateExtension(oid: GnuTLSDatum.string(oid), critical: critical != 0))
+            index += 1
+        }
     }
 
     static func extendedKeyUsage(_ handle: gnutls_x509_crt_t) throws -> [String]? {

@@ -13,7 +13,8 @@ extension GnuTLSBackend {
         let verifier = try GnuTLSVerifier(request)
         dbpki_gnutls_set_thread_time(1, GnuTLSCertificateWriter.seconds(request.policy.time))
         defer { dbpki_gnutls_set_thread_time(0, 0) }
-        return VerificationResult(engine: .gnutls, failures: try verifier.run())
+        let (failures, path) = try verifier.run()
+        return VerificationResult(engine: .gnutls, failures: failures, path: path)
     }
 }
 
@@ -27,10 +28,9 @@ struct GnuTLSVerifier {
     let crlIssuers: [[UInt8]]
 
     /// GNUTLS_PROFILE_MEDIUM (112-bit security: no SHA-1 or MD5 signatures, RSA of 2048 bits or more);
-    /// the anchor's own validity period is not checked; a DNS name never matches an iPAddress SAN.
+    /// a DNS name never matches an iPAddress SAN.
     static let flags: UInt32 =
-        dbpki_gnutls_profile_to_vflags(GNUTLS_PROFILE_MEDIUM) | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS.rawValue
-        | GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES.rawValue
+        dbpki_gnutls_profile_to_vflags(GNUTLS_PROFILE_MEDIUM) | GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES.rawValue
 
     init(_ request: VerificationRequest) throws {
         self.request = request
@@ -41,16 +41,19 @@ struct GnuTLSVerifier {
         crlIssuers = try crls.map { try $0.rawIssuer() }
     }
 
-    /// The failures of the first path that validates, or of the best candidate when none does.
-    func run() throws -> [VerificationFailure] {
+    /// The first path that validates, or the first candidate and its failures when none does.
+    func run() throws -> (failures: [VerificationFailure], path: [[UInt8]]) {
         let builder = GnuTLSPathBuilder(leaf: leaf, intermediates: intermediates, anchors: anchors)
-        var first: [VerificationFailure]?
+        var first: (failures: [VerificationFailure], path: [[UInt8]])?
         for path in builder.paths() {
             let failures = try evaluate(path)
-            if failures.isEmpty { return [] }
-            if first == nil { first = failures }
+            var certificates = [leaf.der] + path.intermediates.map { intermediates[$0].der }
+            if let anchor = path.anchor, anchors[anchor].der != leaf.der { certificates.append(anchors[anchor].der) }
+            if failures.isEmpty { return ([], certificates) }
+            if first == nil { first = (failures, certificates) }
         }
-        return first ?? []
+        // The builder always yields a candidate; should it not, fail closed.
+        return first ?? ([VerificationFailure(reason: .untrusted, message: "no path to a trust anchor")], [leaf.der])
     }
 
     /// Validates one path.

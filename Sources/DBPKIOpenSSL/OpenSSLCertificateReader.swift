@@ -30,7 +30,8 @@ extension OpenSSLBackend {
             extendedKeyUsage: try reader.extendedKeyUsage(),
             subjectKeyIdentifier: try reader.subjectKeyIdentifier(),
             authorityKeyIdentifier: try reader.authorityKeyIdentifier(),
-            fingerprintSHA256: try digest(.sha256, der)
+            fingerprintSHA256: try digest(.sha256, der),
+            extensions: reader.extensions()
         )
     }
 }
@@ -106,6 +107,16 @@ struct OpenSSLCertificateReader {
     }
 
     /// The outer signatureAlgorithm OID.
+    /// Every extension's OID and critical flag, in encoded order.
+    func extensions() -> [CertificateExtension] {
+        (0..<max(0, X509_get_ext_count(certificate))).compactMap { index in
+            guard let item = X509_get_ext(certificate, index) else { return nil }
+            return CertificateExtension(
+                oid: DERCoding.dottedOID(X509_EXTENSION_get_object(item)),
+                critical: X509_EXTENSION_get_critical(item) == 1)
+        }
+    }
+
     func signatureAlgorithmOID() -> String {
         var algorithm: UnsafePointer<X509_ALGOR>?
         X509_get0_signature(nil, &algorithm, certificate)

@@ -11,7 +11,9 @@ extension OpenSSLBackend {
     /// policy time, a depth of ``VerificationPolicy/maxIntermediates``, the SSL server or client
     /// purpose, host name (no partial wildcards, never the subject CN) or IP address checks, and
     /// CRL checks on every certificate when CRLs are given. A missing CRL is not a failure, nor is
-    /// an anchor's own validity period, purpose or profile (see ``VerificationPolicy``).
+    /// an anchor's own extended key usage (see ``VerificationPolicy``). A certificate is valid up to
+    /// and including the second of its notAfter (RFC 5280), where OpenSSL alone counts that second
+    /// as expired.
     public func verify(_ request: VerificationRequest) throws -> VerificationResult {
         OpenSSLErrors.clear()
         let leaf = try OpenSSLCertificate(der: request.leaf)
@@ -19,8 +21,9 @@ extension OpenSSLBackend {
         let anchors = try request.trustAnchors.map { try OpenSSLCertificate(der: $0) }
         let crls = try request.crls.map { try OpenSSLCRLObject(der: $0) }
         let verifier = OpenSSLVerifier(anchors: anchors)
-        let failures = try verifier.run(leaf: leaf, intermediates: intermediates, crls: crls, policy: request.policy)
-        return VerificationResult(engine: .openssl, failures: failures)
+        let (failures, path) = try verifier.run(
+            leaf: leaf, intermediates: intermediates, crls: crls, policy: request.policy)
+        return VerificationResult(engine: .openssl, failures: failures, path: path)
     }
 }
 
@@ -37,6 +40,8 @@ final class OpenSSLVerifier {
     /// Set once the path was cut at the maximum depth: OpenSSL then also reports the missing issuer of the last
     /// certificate it kept, which is a consequence of the cut, not a separate failure.
     private var chainTooLong = false
+    /// The validation time, for the notAfter boundary.
+    private var time: time_t = 0
 
     /// Errors saying that the issuer of a certificate is not available.
     static let missingIssuerCodes: Set<Int32> = [
@@ -47,11 +52,11 @@ final class OpenSSLVerifier {
     /// Makes a verifier for the given anchors.
     init(anchors: [OpenSSLCertificate]) { self.anchors = anchors }
 
-    /// Runs `X509_verify_cert` and returns what failed.
+    /// Runs `X509_verify_cert` and returns what failed and the path OpenSSL built.
     func run(
         leaf: OpenSSLCertificate, intermediates: [OpenSSLCertificate], crls: [OpenSSLCRLObject],
         policy: VerificationPolicy
-    ) throws -> [VerificationFailure] {
+    ) throws -> (failures: [VerificationFailure], path: [[UInt8]]) {
         guard let store = X509_STORE_new() else { throw OpenSSLErrors.error(.engine, "out of memory") }
         defer { X509_STORE_free(store) }
         for anchor in anchors where X509_STORE_add_cert(store, anchor.pointer) != 1 {
@@ -74,6 +79,7 @@ final class OpenSSLVerifier {
 
         failures = []
         chainTooLong = false
+        time = time_t(policy.time.timeIntervalSince1970.rounded(.down))
         let result = withExtendedLifetime(self) { () -> Int32 in
             guard dbpki_X509_STORE_CTX_set_app_data(context, Unmanaged.passUnretained(self).toOpaque()) == 1 else {
                 return -1
@@ -93,7 +99,16 @@ final class OpenSSLVerifier {
             failures.append(
                 VerificationFailure(reason: .other, message: queued.isEmpty ? message : "\(message) (\(queued))"))
         }
-        return failures
+        return (failures, try Self.path(context))
+    }
+
+    /// The certificates of the path OpenSSL built (all of it when it reached an anchor).
+    static func path(_ context: OpaquePointer) throws -> [[UInt8]] {
+        guard let chain = X509_STORE_CTX_get0_chain(context) else { return [] }
+        return try (0..<dbpki_sk_X509_num(chain)).compactMap { index in
+            guard let certificate = dbpki_sk_X509_value(chain, index) else { return nil }
+            return try DERCoding.encode("certificate") { i2d_X509(certificate, $0) }
+        }
     }
 
     /// Translates the policy into verification parameters.
@@ -151,7 +166,7 @@ final class OpenSSLVerifier {
         let code = X509_STORE_CTX_get_error(context)
         let depth = X509_STORE_CTX_get_error_depth(context)
         if code == X509_V_ERR_UNABLE_TO_GET_CRL || isExemptAnchorError(code, depth: depth, context)
-            || (chainTooLong && Self.missingIssuerCodes.contains(code))
+            || (chainTooLong && Self.missingIssuerCodes.contains(code)) || expiresThisSecond(code, context)
         {
             X509_STORE_CTX_set_error(context, X509_V_OK)
             return 1
@@ -163,10 +178,19 @@ final class OpenSSLVerifier {
         return 1
     }
 
-    /// Errors about a trust anchor's own validity period, purpose or encoding profile, which the policy does not
-    /// check ("a trust anchor is trusted as given"). Only for an anchor above the leaf: a leaf that is itself
-    /// trusted is still checked. CA-ness and path length of an anchor that issues are still checked, as the
-    /// policy requires of every issuing certificate.
+    /// OpenSSL reports a certificate as expired in the very second of its notAfter; RFC 5280 (and the policy)
+    /// count that second as valid.
+    private func expiresThisSecond(_ code: Int32, _ context: OpaquePointer) -> Bool {
+        guard code == X509_V_ERR_CERT_HAS_EXPIRED, let current = X509_STORE_CTX_get_current_cert(context) else {
+            return false
+        }
+        return ASN1_TIME_cmp_time_t(X509_get0_notAfter(current), time) == 0
+    }
+
+    /// An anchor's extended key usage, which the policy does not check (roots rarely carry one, and
+    /// when they do it describes the CA operator, not the leaves below), and its encoding profile,
+    /// which dbpki's core rules judge for both engines alike. Only for an anchor above the leaf. Its
+    /// validity, CA-ness and path length are checked like any certificate's.
     private func isExemptAnchorError(_ code: Int32, depth: Int32, _ context: OpaquePointer) -> Bool {
         guard depth > 0, Self.anchorExemptCodes.contains(code),
             let current = X509_STORE_CTX_get_current_cert(context)
@@ -175,10 +199,7 @@ final class OpenSSLVerifier {
     }
 
     /// See ``isExemptAnchorError(_:depth:_:)``.
-    static let anchorExemptCodes: Set<Int32> = Set<Int32>([
-        X509_V_ERR_CERT_HAS_EXPIRED, X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD,
-        X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD, X509_V_ERR_INVALID_PURPOSE,
-    ]).union(strictProfileCodes)
+    static let anchorExemptCodes: Set<Int32> = Set([X509_V_ERR_INVALID_PURPOSE]).union(strictProfileCodes)
 
     /// Findings of `X509_V_FLAG_X509_STRICT` and other encoding problems.
     static let strictProfileCodes: Set<Int32> = [

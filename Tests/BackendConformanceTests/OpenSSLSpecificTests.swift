@@ -412,8 +412,8 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         #expect(expired.failures.first?.depth == 0)
         let early = try pki.verify(policy: VerificationPolicy(time: Date().addingTimeInterval(-86_400)))
         #expect(early.reasons == [.notYetValid])
-        // The anchor's own validity is not checked: the root is trusted as given.
-        #expect(Set(early.failures.compactMap(\.depth)) == [0, 1])
+        // The anchor is checked like every certificate on the path.
+        #expect(Set(early.failures.compactMap(\.depth)) == [0, 1, 2])
     }
 
     @Test func reportsNameMismatches() throws {
@@ -511,7 +511,7 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         #expect(try pki.verify(leaf, intermediates: [], anchors: [sha1Root]).isValid)
     }
 
-    @Test func anExpiredAnchorIsStillTrusted() throws {
+    @Test func anExpiredAnchorIsRefused() throws {
         let pki = try OpenSSLTestPKI()
         let rootKey = try backend.generatePrivateKey(.ecdsaP256)
         let past = Date().addingTimeInterval(-10 * 86_400)
@@ -523,7 +523,8 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
             "ok.example", key: pki.leafKey, issuerInfo: try backend.parseCertificate(der: oldRoot),
             eku: [ExtendedKeyUsage.serverAuth], sans: [.dns("ok.example")])
         let leaf = try backend.createCertificate(leafRequest, issuer: oldRoot, signingKey: rootKey)
-        #expect(try pki.verify(leaf, intermediates: [], anchors: [oldRoot]).failures == [])
+        let result = try pki.verify(leaf, intermediates: [], anchors: [oldRoot])
+        #expect(result.reasons == [.expired] && result.failures.map(\.depth) == [1])
     }
 
     @Test func checksTheAnchorAsAnIssuer() throws {

@@ -37,6 +37,8 @@ public struct CertificateInfo: Hashable, Sendable {
     public var authorityKeyIdentifier: [UInt8]?
     /// SHA-256 over ``der``.
     public var fingerprintSHA256: [UInt8]
+    /// Every extension's OID and critical flag, in encoded order.
+    public var extensions: [CertificateExtension]
 
     /// Makes a parsed-certificate value; engines call this.
     public init(
@@ -44,7 +46,7 @@ public struct CertificateInfo: Hashable, Sendable {
         notBefore: Date, notAfter: Date, publicKey: PublicKeyDescription, signatureAlgorithmOID: String,
         subjectAlternativeNames: [SubjectAlternativeName], isCA: Bool, pathLengthConstraint: Int?,
         keyUsage: KeyUsage?, extendedKeyUsage: [String]?, subjectKeyIdentifier: [UInt8]?,
-        authorityKeyIdentifier: [UInt8]?, fingerprintSHA256: [UInt8]
+        authorityKeyIdentifier: [UInt8]?, fingerprintSHA256: [UInt8], extensions: [CertificateExtension]
     ) {
         self.der = der
         self.version = version
@@ -63,7 +65,11 @@ public struct CertificateInfo: Hashable, Sendable {
         self.subjectKeyIdentifier = subjectKeyIdentifier
         self.authorityKeyIdentifier = authorityKeyIdentifier
         self.fingerprintSHA256 = fingerprintSHA256
+        self.extensions = extensions
     }
+
+    /// The extension with `oid`, when present.
+    public func `extension`(_ oid: String) -> CertificateExtension? { extensions.first { $0.oid == oid } }
 
     /// The serial as lowercase hex without colons or leading zeros (`0` for zero).
     public var serialHex: String { Hex.integer(serialNumber) }

@@ -4,16 +4,23 @@ import Foundation
 /// engine translates it into its own flags and must not add rules of its own.
 ///
 /// Rules every engine applies whatever the fields say (the fixed part of the policy):
-/// - RFC 5280 path validation to one of the given trust anchors; the anchor's own
-///   validity and constraints are not checked (a trust anchor is trusted as given).
+/// - RFC 5280 path validation to one of the given trust anchors (any of them ends a
+///   path, root or not). The anchor is checked like every other certificate on the
+///   path (validity, CA flag, path length, profile), except its own signature and its
+///   extendedKeyUsage.
 /// - Every issuing certificate must be a CA (basicConstraints cA = true); path
 ///   length constraints are honoured; unknown critical extensions are rejected.
-/// - Signatures with SHA-1 or MD5 are rejected below the trust anchor.
+/// - 112-bit security: signatures with SHA-1 or MD5 and RSA keys under 2048 bits are
+///   rejected below the trust anchor.
 /// - Name matching follows RFC 6125: a DNS name matches only dNSName SANs
 ///   (never the subject CN), a wildcard only as the whole left-most label; an
 ///   IP address matches only iPAddress SANs.
 /// - CRLs: when any are given, each certificate whose issuer has a CRL among them
 ///   is checked against it; a certificate whose issuer has none is not failed for that.
+/// - A certificate is valid from notBefore to notAfter inclusive, in whole seconds.
+///
+/// ``ChainVerifier`` then applies dbpki's own profile rules (``PathRule``) to the path
+/// each engine judged, so that rules the engines disagree on are decided once.
 public struct VerificationPolicy: Sendable, Hashable {
     /// What the leaf certificate must be good for.
     public enum Purpose: String, Sendable, Hashable, CaseIterable {

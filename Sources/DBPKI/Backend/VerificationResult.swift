@@ -7,11 +7,15 @@ public struct VerificationResult: Sendable, Hashable {
     public var engine: Engine
     /// Why the certificate is not valid; empty when it is.
     public var failures: [VerificationFailure]
+    /// The path the engine judged (DER, leaf first, ending at the trust anchor when one
+    /// was reached), so the core can apply its own rules to the same certificates.
+    public var path: [[UInt8]]
 
     /// Makes a result.
-    public init(engine: Engine, failures: [VerificationFailure]) {
+    public init(engine: Engine, failures: [VerificationFailure], path: [[UInt8]]) {
         self.engine = engine
         self.failures = failures
+        self.path = path
     }
 
     /// True when there are no failures.
