@@ -217,6 +217,37 @@ struct VerificationConformanceTests {
         expectInvalid(try pki.verify(leaf, anchors: [root]), .insecureAlgorithm)
     }
 
+    @Test("an expired trust anchor is refused", arguments: EngineUnderTest.all)
+    func expiredAnchorIsRefused(engine: EngineUnderTest) throws {
+        let pki = TestPKI(engine)
+        let chain = try pki.standardChain()
+        let result = try pki.verify(
+            chain.leaf, intermediates: [chain.intermediate], anchors: [chain.root],
+            policy: TestPKI.policy(at: chain.root.info.notAfter.addingTimeInterval(1)))
+        expectInvalid(result, .expired)
+        // GnuTLS's status word names no depth; dbpki's ValidityRule says which certificate it is.
+        let request = VerificationRequest(
+            leaf: chain.leaf.der, intermediates: [chain.intermediate.der], trustAnchors: [chain.root.der],
+            policy: TestPKI.policy(at: chain.root.info.notAfter.addingTimeInterval(1)))
+        let failures = try ChainVerifier(engines: [engine.backend]).verify(request).results[0].failures
+        #expect(failures.contains { $0.reason == .expired && $0.depth == 2 }, "\(failures)")
+    }
+
+    @Test("dbpki's rules hold both engines to one profile", arguments: EngineUnderTest.all)
+    func coreRulesApplyToEveryEngine(maker: EngineUnderTest) throws {
+        let pki = TestPKI(maker)
+        let root = try pki.root()
+        let underscore = try pki.custom(subject: "x", by: root) {
+            $0.subjectAlternativeNames = [.dns("db_1.example.com")]
+        }
+        let request = VerificationRequest(leaf: underscore.der, trustAnchors: [root.der], policy: TestPKI.policy())
+        for engine in EngineUnderTest.all {
+            #expect(try engine.backend.verify(request).isValid, "the engine alone accepts it")
+            let outcome = try ChainVerifier(engines: [engine.backend]).verify(request)
+            #expect(outcome.results[0].failures.map(\.reason) == [.malformed], "\(outcome.results[0].failures)")
+        }
+    }
+
     @Test("the engines agree on every verdict above", arguments: EngineUnderTest.all)
     func enginesAgree(maker: EngineUnderTest) throws {
         let pki = TestPKI(maker)
@@ -224,7 +255,7 @@ struct VerificationConformanceTests {
         let request = VerificationRequest(
             leaf: chain.leaf.der, intermediates: [chain.intermediate.der], trustAnchors: [chain.root.der],
             policy: TestPKI.policy(peer: .dns("wrong.example.com")))
-        let outcome = try CrossCheckedVerification(request: request, engines: EngineUnderTest.all.map(\.backend))
+        let outcome = try ChainVerifier(engines: EngineUnderTest.all.map(\.backend)).verify(request)
         #expect(!outcome.isValid)
         #expect(!outcome.verdictsDiffer)
         #expect(outcome.disagreementReport.isEmpty, "\(outcome.disagreementReport)")

@@ -5,13 +5,7 @@ public struct CrossCheckedVerification: Sendable {
     /// Each engine's answer, in the order asked.
     public var results: [VerificationResult]
 
-    /// Asks every engine the same question under the same policy.
-    public init(request: VerificationRequest, engines: [any PKIBackend]) throws {
-        precondition(!engines.isEmpty, "at least one engine is needed")
-        results = try engines.map { try $0.verify(request) }
-    }
-
-    /// Wraps answers already obtained.
+    /// Wraps the answers (``ChainVerifier`` makes them).
     public init(results: [VerificationResult]) { self.results = results }
 
     /// True only when every engine accepted the certificate.

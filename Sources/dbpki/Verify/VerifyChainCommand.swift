@@ -79,7 +79,7 @@ struct VerifyChainCommand: ParsableCommand {
             leafPath: leaf, trustPath: trust, untrustedPaths: untrusted, crlPaths: crl, policy: policy)
         let engines = backend.makeBackends()
         let leafInfo = try engines[0].parseCertificate(der: request.leaf)
-        let outcome = try CrossCheckedVerification(request: request, engines: engines)
+        let outcome = try ChainVerifier(engines: engines).verify(request)
 
         if json {
             let report = VerificationReport(leaf: leafInfo, outcome: outcome)

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+@testable import DBPKI
+
+/// Certificates as values, shaped by hand, so each rule is tested without an engine.
+private func certificate(
+    _ subject: String, issuer: String? = nil, serial: [UInt8] = [0x01], isCA: Bool = false,
+    notBefore: Date = Date(timeIntervalSince1970: 0), notAfter: Date = Date(timeIntervalSince1970: 2_000_000_000),
+    sans: [SubjectAlternativeName] = [], keyUsage: KeyUsage? = nil, eku: [String]? = nil,
+    extensions: [CertificateExtension] = [
+        .init(oid: CertificateExtension.authorityKeyIdentifier, critical: false),
+        .init(oid: CertificateExtension.subjectKeyIdentifier, critical: false),
+        .init(oid: CertificateExtension.basicConstraints, critical: true),
+    ]
+) -> CertificateInfo {
+    CertificateInfo(
+        der: Array(subject.utf8), version: 3, subject: subject, issuer: issuer ?? subject, serialNumber: serial,
+        notBefore: notBefore, notAfter: notAfter, publicKey: KeyType.ecdsaP256.publicKeyDescription,
+        signatureAlgorithmOID: "1.2.840.10045.4.3.2", subjectAlternativeNames: sans, isCA: isCA,
+        pathLengthConstraint: nil, keyUsage: keyUsage, extendedKeyUsage: eku, subjectKeyIdentifier: [1],
+        authorityKeyIdentifier: [2], fingerprintSHA256: [], extensions: extensions)
+}
+
+private let root = certificate("CN=Root", isCA: true)
+private let issuing = certificate("CN=Issuing", issuer: "CN=Root", isCA: true)
+private let leaf = certificate("CN=db1", issuer: "CN=Issuing", sans: [.dns("db1.example.com")])
+
+private func review(
+    _ certificates: [CertificateInfo], anchored: Bool = true, time: Date = Date(timeIntervalSince1970: 1_000_000_000),
+    purpose: VerificationPolicy.Purpose? = .server, maxIntermediates: Int? = nil, crls: [CRLInfo] = []
+) -> PathUnderReview {
+    PathUnderReview(
+        certificates: certificates, endsAtTrustAnchor: anchored,
+        policy: VerificationPolicy(time: time, purpose: purpose, maxIntermediates: maxIntermediates), crls: crls)
+}
+
+@Suite("dbpki's verification rules")
+struct PathRuleTests {
+    @Test func aWellFormedPathPassesEveryRule() {
+        let path = review([leaf, issuing, root])
+        for rule in ChainVerifier.rules {
+            #expect(rule.failures(in: path).isEmpty, "\(type(of: rule))")
+        }
+    }
+
+    @Test func validityIsInclusiveToTheSecondAndCoversTheAnchor() {
+        let end = Date(timeIntervalSince1970: 1_000_000_000)
+        let expiring = certificate("CN=db1", issuer: "CN=Root", notAfter: end)
+        #expect(ValidityRule().failures(in: review([expiring, root], time: end)).isEmpty)
+        #expect(ValidityRule().failures(in: review([expiring, root], time: end.addingTimeInterval(0.005))).isEmpty)
+        #expect(
+            ValidityRule().failures(in: review([expiring, root], time: end.addingTimeInterval(1))).map(\.reason) == [
+                .expired
+            ])
+        let oldRoot = certificate("CN=Root", isCA: true, notAfter: end)
+        #expect(
+            ValidityRule().failures(in: review([leaf, oldRoot], time: end.addingTimeInterval(1))).map(\.depth) == [1])
+    }
+
+    @Test func serialsMustBePositiveAndShortBelowTheAnchor() {
+        for serial: [UInt8] in [[0], [0x80], [UInt8](repeating: 1, count: 21)] {
+            let bad = certificate("CN=db1", issuer: "CN=Root", serial: serial)
+            #expect(SerialNumberRule().failures(in: review([bad, root])).map(\.reason) == [.malformed])
+        }
+        let zeroRoot = certificate("CN=Root", serial: [0], isCA: true)
+        #expect(SerialNumberRule().failures(in: review([leaf, zeroRoot])).isEmpty)
+        #expect(SerialNumberRule().failures(in: review([leaf, zeroRoot], anchored: false)).count == 1)
+    }
+
+    @Test func keyIdentifiersAreRequiredWhereRFC5280SaysSo() {
+        let noAKI = certificate("CN=db1", issuer: "CN=Root", extensions: [])
+        #expect(KeyIdentifierRule().failures(in: review([noAKI, root])).count == 1)
+        let caWithoutSKI = certificate(
+            "CN=Issuing", issuer: "CN=Root", isCA: true,
+            extensions: [
+                .init(oid: CertificateExtension.authorityKeyIdentifier, critical: false),
+                .init(oid: CertificateExtension.basicConstraints, critical: true),
+            ])
+        #expect(KeyIdentifierRule().failures(in: review([leaf, caWithoutSKI, root])).map(\.depth) == [1])
+        let criticalAKI = certificate(
+            "CN=db1", issuer: "CN=Root",
+            extensions: [
+                .init(oid: CertificateExtension.authorityKeyIdentifier, critical: true)
+            ])
+        #expect(KeyIdentifierRule().failures(in: review([criticalAKI, root])).count == 1)
+        let crossSignedAnchor = certificate(
+            "CN=Root", issuer: "CN=Other Root", isCA: true,
+            extensions: [
+                .init(oid: CertificateExtension.subjectKeyIdentifier, critical: false),
+                .init(oid: CertificateExtension.basicConstraints, critical: true),
+            ])
+        #expect(KeyIdentifierRule().failures(in: review([leaf, crossSignedAnchor])).isEmpty)
+    }
+
+    @Test func criticalityFollowsRFC5280() {
+        let softCA = certificate(
+            "CN=Issuing", issuer: "CN=Root", isCA: true,
+            extensions: [
+                .init(oid: CertificateExtension.basicConstraints, critical: false)
+            ])
+        #expect(ExtensionCriticalityRule().failures(in: review([leaf, softCA, root])).map(\.depth) == [1])
+        let criticalAIA = certificate(
+            "CN=db1", issuer: "CN=Root",
+            extensions: [
+                .init(oid: CertificateExtension.authorityInfoAccess, critical: true)
+            ])
+        #expect(ExtensionCriticalityRule().failures(in: review([criticalAIA, root])).count == 1)
+        let emptySubject = certificate(
+            "", issuer: "CN=Root",
+            extensions: [
+                .init(oid: CertificateExtension.subjectAltName, critical: false)
+            ])
+        #expect(ExtensionCriticalityRule().failures(in: review([emptySubject, root])).count == 1)
+    }
+
+    @Test func rolesAreChecked() {
+        #expect(CertificateRoleRule().failures(in: review([leaf, certificate("CN=Root")])).map(\.reason) == [.notCA])
+        let signingLeaf = certificate("CN=db1", issuer: "CN=Root", keyUsage: [.digitalSignature, .keyCertSign])
+        #expect(CertificateRoleRule().failures(in: review([signingLeaf, root])).map(\.reason) == [.malformed])
+        let constrainedLeaf = certificate(
+            "CN=db1", issuer: "CN=Root",
+            extensions: [
+                .init(oid: CertificateExtension.nameConstraints, critical: true)
+            ])
+        #expect(CertificateRoleRule().failures(in: review([constrainedLeaf, root])).count == 1)
+        #expect(
+            CertificateRoleRule().failures(in: review([certificate("CN=db1", issuer: "CN=Root", eku: []), root])).count
+                == 1)
+    }
+
+    @Test func namesMustBeWellFormed() {
+        for name: SubjectAlternativeName in [
+            .dns("db_1.example.com"), .dns(".example.com"), .email("a@b@example.com"), .other(tag: 7),
+        ] {
+            let odd = certificate("CN=db1", issuer: "CN=Root", sans: [name])
+            #expect(SubjectAltNameRule().failures(in: review([odd, root])).count == 1, "\(name)")
+        }
+        let fine = certificate(
+            "CN=db1", issuer: "CN=Root", sans: [.dns("*.db.example.com"), .email("ops@example.com")])
+        #expect(SubjectAltNameRule().failures(in: review([fine, root])).isEmpty)
+    }
+
+    @Test func aTLSLeafMustBeAbleToSignOrEncipher() {
+        let certSignOnly = certificate("CN=db1", issuer: "CN=Root", keyUsage: [.keyCertSign])
+        #expect(TLSKeyUsageRule().failures(in: review([certSignOnly, root])).map(\.reason) == [.purposeMismatch])
+        #expect(TLSKeyUsageRule().failures(in: review([certSignOnly, root], purpose: nil)).isEmpty)
+        #expect(TLSKeyUsageRule().failures(in: review([leaf, root])).isEmpty)
+    }
+
+    @Test func selfIssuedIntermediatesCountOnce() {
+        let rolled = certificate("CN=Issuing", issuer: "CN=Issuing", isCA: true)
+        #expect(
+            IntermediateCountRule().failures(in: review([leaf, rolled, issuing, root], maxIntermediates: 1)).isEmpty)
+        #expect(
+            IntermediateCountRule().failures(in: review([leaf, issuing, root], maxIntermediates: 0)).map(\.reason)
+                == [.pathLengthExceeded])
+    }
+
+    @Test func aCRLWithoutANumberIsNotUsed() {
+        let crl = CRLInfo(
+            der: [], issuer: "CN=Root", thisUpdate: Date(), nextUpdate: nil, crlNumber: nil, revoked: [],
+            signatureAlgorithmOID: "1.2.840.10045.4.3.2")
+        #expect(CRLNumberRule().failures(in: review([leaf, root], crls: [crl])).map(\.reason) == [.invalidCRL])
+    }
+}
