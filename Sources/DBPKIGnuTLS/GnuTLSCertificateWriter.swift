@@ -80,14 +80,14 @@ enum GnuTLSCertificateWriter {
             guard bytes.allSatisfy(printable.contains) else {
                 throw PKIError(.invalidArgument, "'\(attribute.value)' is not a PrintableString (\(attribute.oid))")
             }
-            return GnuTLSDER.tlv(0x13, bytes)
+            return DERWriter.tlv(0x13, bytes)
         case "1.2.840.113549.1.9.1", "0.9.2342.19200300.100.1.25":
             guard bytes.allSatisfy({ $0 < 0x80 }) else {
                 throw PKIError(.invalidArgument, "'\(attribute.value)' is not an IA5String (\(attribute.oid))")
             }
-            return GnuTLSDER.tlv(0x16, bytes)
+            return DERWriter.tlv(0x16, bytes)
         default:
-            return GnuTLSDER.tlv(0x0c, bytes)
+            return DERWriter.tlv(0x0c, bytes)
         }
     }
 

@@ -66,7 +66,7 @@ enum GnuTLSNameReader {
             // GnuTLS gives the tag number only; SEQUENCE and SET are the constructed universal types.
             let number = UInt8(truncatingIfNeeded: ava.value_tag)
             let identifier = number == 16 || number == 17 ? number | 0x20 : number
-            return .der(GnuTLSDER.tlv(identifier, bytes))
+            return .der(DERWriter.tlv(identifier, bytes))
         }
     }
 }

@@ -59,7 +59,7 @@ final class GnuTLSPublicKeyHandle {
         var reader = DERReader(try export()[...])
         var spki = DERReader(try reader.read(tag: 0x30).content)
         var algorithm = DERReader(try spki.read(tag: 0x30).content)
-        return GnuTLSDER.oidText(Array(try algorithm.read(tag: 0x06).content))
+        return DERReader.objectIdentifierText(Array(try algorithm.read(tag: 0x06).content))
     }
 }
 

@@ -90,23 +90,11 @@ enum DERCoding {
         return object
     }
 
-    /// A DER length field.
-    static func length(_ count: Int) -> [UInt8] {
-        if count < 0x80 { return [UInt8(count)] }
-        var octets = [UInt8]()
-        var rest = count
-        while rest > 0 {
-            octets.insert(UInt8(rest & 0xff), at: 0)
-            rest >>= 8
-        }
-        return [0x80 | UInt8(octets.count)] + octets
-    }
-
     /// A new `ASN1_INTEGER` from INTEGER content octets (two's complement, as encoded); free it with
     /// `ASN1_INTEGER_free`.
     static func integer(contentOctets: [UInt8], _ what: String) throws -> UnsafeMutablePointer<ASN1_INTEGER> {
         guard !contentOctets.isEmpty else { throw PKIError(.invalidArgument, "empty \(what)") }
-        let der = [0x02] + length(contentOctets.count) + contentOctets
+        let der = DERWriter.tlv(0x02, contentOctets)
         do {
             return try decode(der, what, d2i: { d2i_ASN1_INTEGER(nil, $0, $1) }, free: ASN1_INTEGER_free)
         } catch {

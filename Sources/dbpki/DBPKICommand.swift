@@ -35,7 +35,7 @@ struct DBPKICommand: ParsableCommand {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }  // --help, --version
             let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            CLIOutput.error("\(firstLine) (see 'dbpki --help')")
+            CLIOutput.error("\(firstLine) (see --help)")
             Foundation.exit(max(code.rawValue, 64))
         }
     }

@@ -17,14 +17,7 @@ struct MongoDBBundleCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The server certificate's name (as given to dbpki issue).")
-    var name: String
-
-    @Option(help: "The PKI directory.")
-    var dir: String
-
-    @Option(help: "The output directory.")
-    var out: String
+    @OptionGroup var location: BundleOptions
 
     @Option(help: "The mongod version the config is for: 4.0, 4.2, 4.4, 5.0, 6.0 or 7.0.")
     var mongodbVersion: String = MongoDBBundle.defaultVersion.description
@@ -36,11 +29,12 @@ struct MongoDBBundleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = try BundleSource(pki: PKIDirectory(dir), name: name, backend: engine.backend.makeBackend())
+        let source = try BundleSource(
+            pki: PKIDirectory(location.dir), name: location.name, backend: engine.backend.makeBackend())
         let bundle = MongoDBBundle(
-            name: name, certificateChainPEM: source.certificatePEM, keyPEM: source.keyPEM,
+            name: location.name, certificateChainPEM: source.certificatePEM, keyPEM: source.keyPEM,
             trustedCAsPEM: source.trustedCAsPEM, version: try MongoDBBundle.parseVersion(mongodbVersion))
-        let output = FilePaths.absolute(out)
+        let output = FilePaths.absolute(location.out)
         for path in try bundle.files(outputDirectory: output).write(to: output) { print(path) }
     }
 }

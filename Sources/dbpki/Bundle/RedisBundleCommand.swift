@@ -20,14 +20,7 @@ struct RedisBundleCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The server certificate's name (as given to dbpki issue).")
-    var name: String
-
-    @Option(help: "The PKI directory.")
-    var dir: String
-
-    @Option(help: "The output directory.")
-    var out: String
+    @OptionGroup var location: BundleOptions
 
     @Option(help: "The Redis version the config is for: 4.0, 5.0, 6.0, 6.2, 7.0 or 7.2.")
     var redisVersion: String = RedisBundle.defaultVersion.description
@@ -60,8 +53,8 @@ struct RedisBundleCommand: ParsableCommand {
 
     func run() throws {
         let backend = engine.backend.makeBackend()
-        let pki = PKIDirectory(dir)
-        let source = try BundleSource(pki: pki, name: name, backend: backend)
+        let pki = PKIDirectory(location.dir)
+        let source = try BundleSource(pki: pki, name: location.name, backend: backend)
         var client: RedisBundle.ClientCertificate?
         if let clientCert {
             let (der, key) = try pki.issued(clientCert, backend: backend)
@@ -74,10 +67,10 @@ struct RedisBundleCommand: ParsableCommand {
                 keyPEM: PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER))
         }
         let bundle = RedisBundle(
-            name: name, certificatePEM: source.certificatePEM, keyPEM: source.keyPEM,
+            name: location.name, certificatePEM: source.certificatePEM, keyPEM: source.keyPEM,
             trustedCAsPEM: source.trustedCAsPEM, version: try RedisBundle.parseVersion(redisVersion), tlsPort: tlsPort,
             plainPort: plainPort, bindAddress: bind, client: client)
-        let output = FilePaths.absolute(out)
+        let output = FilePaths.absolute(location.out)
         for path in try bundle.files(outputDirectory: output).write(to: output) { print(path) }
     }
 }

@@ -1,7 +1,8 @@
-/// The little DER this engine writes or reads itself: TLV headers and OID text.
-enum GnuTLSDER {
-    /// The DER length octets for `count` content bytes.
-    static func length(_ count: Int) -> [UInt8] {
+/// The little DER dbpki writes itself (string values, INTEGERs handed to an engine),
+/// shared by both engines so they encode the same bytes.
+public enum DERWriter {
+    /// The DER length octets for `count` content bytes (definite, minimal).
+    public static func length(_ count: Int) -> [UInt8] {
         guard count >= 0x80 else { return [UInt8(count)] }
         var bytes = [UInt8]()
         var rest = count
@@ -12,11 +13,13 @@ enum GnuTLSDER {
         return [0x80 | UInt8(bytes.count)] + bytes
     }
 
-    /// One complete element: identifier, length, content.
-    static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] { [tag] + length(content.count) + content }
+    /// One complete element: identifier octet, length, content.
+    public static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] { [tag] + length(content.count) + content }
+}
 
-    /// An OBJECT IDENTIFIER's content octets as dotted text.
-    static func oidText(_ content: [UInt8]) -> String {
+extension DERReader {
+    /// An OBJECT IDENTIFIER's content octets as dotted text (`invalid` when an arc overflows).
+    public static func objectIdentifierText(_ content: [UInt8]) -> String {
         var arcs = [String]()
         var value: UInt64 = 0
         var first = true
