@@ -19,52 +19,77 @@ public enum PEM {
 
     /// True when the bytes contain a PEM begin line.
     public static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 11 && String(decoding: bytes.prefix(1 << 20), as: UTF8.self).contains("-----BEGIN ")
+        let marker = beginPrefix
+        guard bytes.count >= marker.count else { return false }
+        return bytes.indices.dropLast(marker.count - 1).contains {
+            bytes[$0] == 0x2d && bytes[$0...].starts(with: marker)
+        }
     }
 
     /// Decodes every block. Text outside blocks (comments, `Bag Attributes`) is
     /// ignored; a block that is unterminated, has a mismatched END label, carries
     /// RFC 1421 headers (legacy encrypted keys) or bad base64 is an error.
+    ///
+    /// Works on bytes, line by line, so large bundles decode in time linear in their size.
     public static func decode(_ bytes: [UInt8]) throws -> [Block] {
         guard !bytes.contains(0) else { throw PKIError(.invalidInput, "not PEM: contains NUL bytes") }
-        let text = String(decoding: bytes, as: UTF8.self)
         var blocks = [Block]()
-        var label: String?
-        var body = ""
+        var label: [UInt8]?
+        var body = [UInt8]()
         var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.endIndex
             lineNumber += 1
-            let line = rawLine.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
+            let line = trimmed(bytes[start..<end])
+            start = end + 1
             if let current = label {
-                if line.hasPrefix("-----END ") {
-                    guard line == "-----END \(current)-----" else {
-                        throw PKIError(.invalidInput, "PEM line \(lineNumber): END does not match BEGIN \(current)")
+                if line.starts(with: endPrefix) {
+                    guard line.elementsEqual(endPrefix + current + dashes) else {
+                        throw PKIError(
+                            .invalidInput, "PEM line \(lineNumber): END does not match BEGIN \(text(current))")
                     }
-                    guard let der = Data(base64Encoded: body), !der.isEmpty else {
-                        throw PKIError(.invalidInput, "PEM block \(current) ending at line \(lineNumber): bad base64")
+                    guard let der = Data(base64Encoded: Data(body)), !der.isEmpty else {
+                        throw PKIError(
+                            .invalidInput, "PEM block \(text(current)) ending at line \(lineNumber): bad base64")
                     }
-                    blocks.append(Block(label: current, der: [UInt8](der)))
+                    blocks.append(Block(label: text(current), der: [UInt8](der)))
                     label = nil
-                    body = ""
-                } else if line.contains(":") {
+                    body.removeAll(keepingCapacity: true)
+                } else if line.contains(0x3a) {  // ':'
                     throw PKIError(
-                        .unsupported, "PEM block \(current): RFC 1421 headers (legacy encrypted keys) are not supported"
-                    )
-                } else if line.hasPrefix("-----") {
-                    throw PKIError(.invalidInput, "PEM line \(lineNumber): BEGIN \(current) has no END")
+                        .unsupported,
+                        "PEM block \(text(current)): RFC 1421 headers (legacy encrypted keys) are not supported")
+                } else if line.starts(with: dashes) {
+                    throw PKIError(.invalidInput, "PEM line \(lineNumber): BEGIN \(text(current)) has no END")
                 } else {
                     body += line
                 }
-            } else if line.hasPrefix("-----BEGIN ") {
-                guard line.hasSuffix("-----"), line.count > 16 else {
+            } else if line.starts(with: beginPrefix) {
+                guard line.count > beginPrefix.count + dashes.count, line.suffix(dashes.count).elementsEqual(dashes)
+                else {
                     throw PKIError(.invalidInput, "PEM line \(lineNumber): malformed BEGIN line")
                 }
-                label = String(line.dropFirst(11).dropLast(5))
+                label = Array(line.dropFirst(beginPrefix.count).dropLast(dashes.count))
             }
         }
-        if let label { throw PKIError(.invalidInput, "PEM block \(label) is truncated (no END line)") }
+        if let label { throw PKIError(.invalidInput, "PEM block \(text(label)) is truncated (no END line)") }
         return blocks
     }
+
+    private static let dashes = Array("-----".utf8)
+    private static let beginPrefix = Array("-----BEGIN ".utf8)
+    private static let endPrefix = Array("-----END ".utf8)
+
+    /// The line without surrounding spaces, tabs and carriage returns.
+    private static func trimmed(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
+        guard let first = line.firstIndex(where: { !isBlank($0) }), let last = line.lastIndex(where: { !isBlank($0) })
+        else { return [] }
+        return line[first...last]
+    }
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// Encodes one block with 64-column base64 lines and a final newline.
     public static func encode(label: String, der: [UInt8]) -> String {
