@@ -4,8 +4,10 @@ import DBPKI
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
-        abstract: "Print dbpki's version and the versions of both linked crypto engines.",
+        abstract: "Print dbpki's version and the versions of the linked crypto engines.",
         discussion: """
+            Without --backend, both engines are listed.
+
             Example:
               $ dbpki version
               dbpki 0.1.0
@@ -14,10 +16,14 @@ struct VersionCommand: ParsableCommand {
             """
     )
 
+    @Option(help: "List only this engine: openssl or gnutls.")
+    var backend: EngineChoice?
+
     func run() throws {
         print("dbpki \(DBPKIVersion.text)")
-        for backend in EngineChoice.allCases.map({ $0.makeBackend() }) {
-            print("\(backend.engine): \(backend.libraryVersion)")
+        for engine in backend.map({ [$0] }) ?? EngineChoice.allCases {
+            let made = engine.makeBackend()
+            print("\(made.engine): \(made.libraryVersion)")
         }
     }
 }

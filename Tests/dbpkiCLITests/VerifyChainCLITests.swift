@@ -125,5 +125,7 @@ struct VersionCLITests {
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("openssl: OpenSSL 3."))
         #expect(outcome.stdout.contains("gnutls: GnuTLS 3."))
+        let one = try CLIRunner.run(["version", "--backend", "gnutls"])
+        #expect(one.status == 0 && one.stdout.contains("gnutls: GnuTLS 3.") && !one.stdout.contains("openssl:"))
     }
 }
