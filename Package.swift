@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "DBPKITests", dependencies: ["DBPKI", "ZIPFoundation"]),
         .testTarget(
             name: "BackendConformanceTests",
-            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS"]
+            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS", "ZIPFoundation"]
         ),
         .testTarget(name: "dbpkiCLITests", dependencies: ["dbpki"]),
     ],

@@ -167,4 +167,34 @@ struct PKICommandsCLITests {
         }
         #expect(!FileManager.default.fileExists(atPath: scratch.file("o3")))
     }
+
+    @Test("verify bundle passes what bundle writes and names each problem in what it must not ship")
+    func verifyBundleFollowsTheContract() throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        _ = try CLIRunner.run(["init", "--dir", pki, "--name", "CA"])
+        _ = try CLIRunner.run(["issue", "db1", "--dir", pki, "--dns", "db1.example.com", "--ip", "10.0.0.5"])
+        _ = try CLIRunner.run(["issue", "app", "--dir", pki, "--client"])
+        _ = try CLIRunner.run([
+            "bundle", "redis", "db1", "--dir", pki, "--out", scratch.file("r"), "--client-cert", "app",
+        ])
+        _ = try CLIRunner.run(["bundle", "mongodb", "db1", "--dir", pki, "--out", scratch.file("m")])
+        let zip = try CLIRunner.run([
+            "verify", "bundle", scratch.file("r/db1-crt.zip"), "--server-cert", pki + "/issued/db1.crt", "--ip",
+            "10.0.0.5", "--backend", "both",
+        ])
+        #expect(zip.status == 0, "\(zip.stderr)")
+        #expect(zip.stdout.hasPrefix("fit to ship: ") && zip.stdout.contains("client certificate app.crt"))
+        let serverFile = try CLIRunner.run(["verify", "bundle", scratch.file("m/server/db1.pem")])
+        #expect(serverFile.status == 1)
+        #expect(serverFile.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("unfit: ") })
+        #expect(serverFile.stderr.contains("private key of the server certificate"))
+        #expect(!serverFile.stderr.contains("-----BEGIN"))
+        let usage = try CLIRunner.run([
+            "verify", "bundle", scratch.file("m/MongoDB-CA.crt"), "--host", "db1.example.com",
+        ])
+        #expect(usage.status == 64 && usage.stderr.hasPrefix("error: "))
+        let missing = try CLIRunner.run(["verify", "bundle", scratch.file("nothing.zip")])
+        #expect(missing.status == 66 && missing.stderr.hasPrefix("error: "))
+    }
 }

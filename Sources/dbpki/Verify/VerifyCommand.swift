@@ -3,7 +3,7 @@ import ArgumentParser
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Validate certificate chains (and, later, bundles) on one or both engines.",
-        subcommands: [VerifyChainCommand.self]
+        abstract: "Validate certificate chains and client downloads on one or both engines.",
+        subcommands: [VerifyChainCommand.self, VerifyBundleCommand.self]
     )
 }

@@ -1,0 +1,164 @@
+import Foundation
+
+/// Checks a client download (a `-crt.zip` or a PEM file such as `MongoDB-CA.crt`)
+/// before it is uploaded or shipped, and names every problem it finds.
+///
+/// Fit to ship means: readable; only PEM; every certificate a CA valid at the given
+/// time, except a client certificate that travels with its own key; no other private
+/// key (never a server's or a CA's); for a zip, only plain entries at its root within
+/// ``ZipReader``'s limits; and, when a server certificate is given, that certificate
+/// valid for the peer name against the bundle's CAs on every engine asked.
+public struct BundleVerifier: Sendable {
+    /// The outcome: the CA certificates found and every problem, one line each.
+    public struct Report: Sendable {
+        /// The CA certificates in the bundle.
+        public var caCertificates: [CertificateInfo] = []
+        /// Client certificates shipped with their keys, by entry name.
+        public var clientCertificates: [String] = []
+        /// One line per problem; empty when the bundle is fit to ship.
+        public var problems: [String] = []
+        /// True when there is nothing wrong.
+        public var isFitToShip: Bool { problems.isEmpty }
+    }
+
+    /// The engines that parse and verify (the first one parses).
+    public let engines: [any PKIBackend]
+    /// The time certificates must be valid at.
+    public var time: Date
+
+    /// Makes a verifier.
+    public init(engines: [any PKIBackend], time: Date) {
+        precondition(!engines.isEmpty, "at least one engine is needed")
+        self.engines = engines
+        self.time = time
+    }
+
+    /// Checks the bundle at `path`; with `serverCertificate`, also that certificate for `peer`.
+    public func check(path: String, serverCertificate: [UInt8]? = nil, peer: VerificationPolicy.PeerIdentity? = nil)
+        throws -> Report
+    {
+        let bytes = try InputFile.read(path)
+        var report = Report()
+        var files = [(name: String, contents: [UInt8])]()
+        if ZipReader.looksLikeZip(bytes) {
+            do {
+                let contents = try ZipReader.read(bytes)
+                report.problems += contents.problems.map { "zip: \($0)" }
+                files = contents.files.map { ($0.name, $0.contents) }
+            } catch let error as PKIError {
+                report.problems.append("zip: \(error.message)")
+            }
+        } else {
+            files = [(URL(fileURLWithPath: path).lastPathComponent, bytes)]
+        }
+        var keys = [(name: String, der: [UInt8], format: PrivateKeyFormat)]()
+        var leaves = [(name: String, der: [UInt8], info: CertificateInfo)]()
+        for file in files {
+            guard PEM.looksLikePEM(file.contents), let blocks = try? PEM.decode(file.contents), !blocks.isEmpty else {
+                report.problems.append("\(file.name): not PEM")
+                continue
+            }
+            for block in blocks {
+                switch block.label {
+                case "CERTIFICATE":
+                    guard let info = try? engines[0].parseCertificate(der: block.der) else {
+                        report.problems.append("\(file.name): a certificate that cannot be parsed")
+                        continue
+                    }
+                    if info.isCA {
+                        report.caCertificates.append(info)
+                    } else {
+                        leaves.append((file.name, block.der, info))
+                    }
+                    report.problems += validityProblems(info, in: file.name)
+                case "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
+                    let format: PrivateKeyFormat =
+                        block.label == "PRIVATE KEY"
+                        ? .pkcs8
+                        : block.label == "RSA PRIVATE KEY"
+                            ? .pkcs1
+                            : block.label == "EC PRIVATE KEY" ? .sec1 : .encryptedPKCS8
+                    keys.append((file.name, block.der, format))
+                default:
+                    report.problems.append("\(file.name): a \(block.label) block, where only certificates belong")
+                }
+            }
+        }
+        if report.caCertificates.isEmpty { report.problems.append("no CA certificate: clients would trust nothing") }
+        pairClientKeys(keys, leaves, &report)
+        for leaf in leaves where report.clientCertificates.contains(leaf.name) && !report.caCertificates.isEmpty {
+            report.problems += try chainProblems(leaf.der, purpose: .client, peer: nil, report).map {
+                "\(leaf.name): \($0)"
+            }
+        }
+        if let serverCertificate, !report.caCertificates.isEmpty {
+            report.problems += try chainProblems(serverCertificate, purpose: .server, peer: peer, report).map {
+                "server certificate: \($0)"
+            }
+        }
+        return report
+    }
+
+    private func validityProblems(_ info: CertificateInfo, in name: String) -> [String] {
+        if time < info.notBefore {
+            return ["\(name): \(info.subject) is not valid before \(RFC3339.format(info.notBefore))"]
+        }
+        if time > info.notAfter { return ["\(name): \(info.subject) expired at \(RFC3339.format(info.notAfter))"] }
+        return []
+    }
+
+    /// A key may ship only as NAME.key beside NAME.crt, a client certificate whose public key it is.
+    /// Every other key (a server's, a CA's, a stray one) is a problem, and so is a leaf without its key.
+    private func pairClientKeys(
+        _ keys: [(name: String, der: [UInt8], format: PrivateKeyFormat)],
+        _ leaves: [(name: String, der: [UInt8], info: CertificateInfo)], _ report: inout Report
+    ) {
+        let engine = engines[0]
+        func matches(_ key: PrivateKey, _ der: [UInt8]) -> Bool {
+            (try? engine.privateKey(key, matchesCertificate: der)) == true
+        }
+        var paired = Set<String>()
+        for key in keys {
+            guard let imported = try? engine.importPrivateKey(der: key.der, format: key.format, passphrase: nil) else {
+                report.problems.append("\(key.name): a private key (encrypted or unreadable) in a download")
+                continue
+            }
+            if let ca = report.caCertificates.first(where: { matches(imported, $0.der) }) {
+                report.problems.append("\(key.name): the private key of the CA \(ca.subject)")
+                continue
+            }
+            guard let owner = leaves.first(where: { matches(imported, $0.der) }) else {
+                report.problems.append("\(key.name): a private key without its certificate")
+                continue
+            }
+            let eku = owner.info.extendedKeyUsage
+            if eku?.contains(ExtendedKeyUsage.serverAuth) == true || eku?.contains(ExtendedKeyUsage.clientAuth) != true
+            {
+                report.problems.append("\(key.name): the private key of the server certificate \(owner.info.subject)")
+                continue
+            }
+            let stem = key.name.hasSuffix(".key") ? String(key.name.dropLast(4)) : nil
+            guard let stem, owner.name == stem + ".crt" else {
+                report.problems.append("\(key.name): a client key must ship as NAME.key beside its NAME.crt")
+                continue
+            }
+            paired.insert(owner.name)
+            report.clientCertificates.append(owner.name)
+        }
+        for leaf in leaves where !paired.contains(leaf.name) {
+            report.problems.append("\(leaf.name): \(leaf.info.subject) is not a CA certificate")
+        }
+    }
+
+    /// Why a certificate does not validate against the bundle's CAs, per engine, plus any disagreement.
+    private func chainProblems(
+        _ der: [UInt8], purpose: VerificationPolicy.Purpose, peer: VerificationPolicy.PeerIdentity?, _ report: Report
+    ) throws -> [String] {
+        let request = VerificationRequest(
+            leaf: der, trustAnchors: report.caCertificates.map(\.der),
+            policy: VerificationPolicy(time: time, purpose: purpose, peer: peer))
+        let outcome = try ChainVerifier(engines: engines).verify(request)
+        return outcome.results.flatMap { result in result.failures.map { "invalid (\(result.engine)): \($0)" } }
+            + outcome.disagreementReport.map { "engines disagree: \($0)" }
+    }
+}
