@@ -34,8 +34,12 @@ struct DBPKICommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }  // --help, --version
-            let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            CLIOutput.error("\(firstLine) (see --help)")
+            // ArgumentParser may list choices on further lines; the contract wants one line.
+            let parts = message(for: error).split(separator: "\n").map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingPrefix("- ")
+            }
+            let line = parts.filter { !$0.isEmpty }.joined(separator: " ")
+            CLIOutput.error("\(line.isEmpty ? "invalid usage" : line) (see --help)")
             Foundation.exit(max(code.rawValue, 64))
         }
     }

@@ -74,6 +74,7 @@ struct PKICommandsCLITests {
         let refusals: [([String], String)] = [
             (["issue", "db1", "--dir", pki, "--dns", "10.0.0.1"], "use --ip"),
             (["issue", "db1", "--dir", pki, "--ip", "db1.example.com"], "use --dns"),
+            (["init", "--dir", scratch.file("other"), "--name", "CA", "--key-type", "rsa-1024"], "rsa-2048 rsa-3072"),
             (["issue", "db1", "--dir", pki], "at least one --dns or --ip"),
             (["issue", "../escape", "--dir", pki, "--dns", "x.example.com"], "not a usable name"),
             (["issue", "db1", "--dir", pki, "--dns", "bad name"], "not a valid DNS name"),
