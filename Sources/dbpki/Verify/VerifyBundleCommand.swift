@@ -28,11 +28,7 @@ struct VerifyBundleCommand: ParsableCommand {
     @Option(help: "Also validate this server certificate (PEM or DER) against the bundle's CAs.")
     var serverCert: String?
 
-    @Option(help: "The DNS name the server certificate must be valid for.")
-    var host: String?
-
-    @Option(help: "The IP address the server certificate must be valid for.")
-    var ip: String?
+    @OptionGroup var name: PeerOptions
 
     @Option(help: "Check validity at this RFC 3339 time instead of now.")
     var at: String?
@@ -41,20 +37,14 @@ struct VerifyBundleCommand: ParsableCommand {
     var backend: CrossCheckChoice = .openssl
 
     func validate() throws {
-        if host != nil && ip != nil { throw ValidationError("give --host or --ip, not both") }
-        if (host != nil || ip != nil) && serverCert == nil {
-            throw ValidationError("--host and --ip need --server-cert")
-        }
-        if let host, IPAddress(host) != nil { throw ValidationError("'\(host)' is an IP address: use --ip \(host)") }
-        if let ip, IPAddress(ip) == nil { throw ValidationError("'\(ip)' is not an IPv4 or IPv6 address") }
+        if name.peer != nil && serverCert == nil { throw ValidationError("--host and --ip need --server-cert") }
     }
 
     func run() throws {
         let time = try at.map(RFC3339.parse) ?? Date()
         let server = try serverCert.map { try InputFile.decode($0, CertificateDecoder.certificates(from:))[0] }
-        let peer: VerificationPolicy.PeerIdentity? = host.map { .dns($0) } ?? ip.flatMap(IPAddress.init).map { .ip($0) }
         let report = try BundleVerifier(engines: backend.makeBackends(), time: time)
-            .check(path: path, serverCertificate: server, peer: peer)
+            .check(path: path, serverCertificate: server, peer: name.peer)
         guard report.isFitToShip else {
             for problem in report.problems { CLIOutput.stderr("unfit: \(problem)") }
             throw ExitCode(1)

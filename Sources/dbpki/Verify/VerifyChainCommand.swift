@@ -32,11 +32,7 @@ struct VerifyChainCommand: ParsableCommand {
     @Option(help: "Untrusted intermediate certificates (PEM or DER); repeatable.")
     var untrusted: [String] = []
 
-    @Option(help: "The DNS name the certificate must be valid for.")
-    var host: String?
-
-    @Option(help: "The IPv4 or IPv6 address the certificate must be valid for.")
-    var ip: String?
+    @OptionGroup var name: PeerOptions
 
     @Option(help: "Validate at this RFC 3339 time instead of now (for example 2027-01-01T00:00:00Z).")
     var at: String?
@@ -57,24 +53,13 @@ struct VerifyChainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if host != nil && ip != nil { throw ValidationError("give --host or --ip, not both") }
-        if let host, IPAddress(host) != nil {
-            throw ValidationError("'\(host)' is an IP address: use --ip \(host)")
-        }
-        if let host, host.isEmpty || host.utf8.count > 253 || host.contains(where: { $0.isWhitespace }) {
-            throw ValidationError("'\(host)' is not a DNS name")
-        }
-        if let ip, IPAddress(ip) == nil {
-            throw ValidationError("'\(ip)' is not an IPv4 or IPv6 address" + (ip.contains(".") ? "" : ": use --host"))
-        }
         if let maxIntermediates, maxIntermediates < 0 { throw ValidationError("--max-intermediates must be 0 or more") }
     }
 
     func run() throws {
         var policy = VerificationPolicy(purpose: purpose, maxIntermediates: maxIntermediates)
         if let at { policy.time = try RFC3339.parse(at) }
-        if let host { policy.peer = .dns(host) }
-        if let ip, let address = IPAddress(ip) { policy.peer = .ip(address) }
+        policy.peer = name.peer
         let request = try ChainInput.request(
             leafPath: leaf, trustPath: trust, untrustedPaths: untrusted, crlPaths: crl, policy: policy)
         let engines = backend.makeBackends()
