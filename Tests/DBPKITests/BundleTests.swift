@@ -101,6 +101,16 @@ struct BundleTests {
         #expect(contents.problems.count == 6, "\(contents.problems)")
         #expect(throws: PKIError.self) { try ZipReader.read([0x50, 0x4b, 0x03, 0x04, 0, 0]) }
     }
+
+    @Test func aHeaderSeekingPastTheEndIsAProblemNotATrap() throws {
+        // Found by Fuzz/FuzzZip: ZIPFoundation's in-memory reader trapped on this archive.
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../testdata/zips/seek-past-end.zip").standardizedFileURL.path
+        let bytes = try InputFile.read(path)
+        if let contents = try? ZipReader.read(bytes) {
+            #expect(contents.files.allSatisfy { $0.contents.count <= ZipReader.maximumEntrySize })
+        }
+    }
 }
 
 @Suite("Atomic files")

@@ -25,9 +25,15 @@ public enum ZipReader {
     /// Reads the entries. Folders, `..`, absolute paths, links, duplicates and oversized
     /// entries are problems and are not read; an unreadable archive throws.
     public static func read(_ bytes: [UInt8]) throws -> Contents {
+        // ZIPFoundation's in-memory archives trap when a hostile header seeks past the end of
+        // the data (found by Fuzz/FuzzZip); its file-backed reading goes through fread, which
+        // does not. So the bytes are read from a private temporary file.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-zip-\(UUID().uuidString)")
+        try AtomicFile.write(bytes, to: file.path, mode: AtomicFile.privateMode, overwrite: false)
+        defer { try? FileManager.default.removeItem(at: file) }
         let archive: Archive
         do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
+            archive = try Archive(url: file, accessMode: .read)
         } catch {
             throw PKIError(.invalidInput, "not a readable zip archive")
         }
