@@ -114,6 +114,9 @@ struct BundleVerifierTests {
         let file = try folder.write("MongoDB-CA.crt", pem("CERTIFICATE", root.der))
         let late = BundleVerifier(engines: [engine.backend], time: root.info.notAfter.addingTimeInterval(1))
         #expect(try late.check(path: file).problems.contains { $0.contains("expired") })
+        // Validity is judged in whole seconds, as verify chain judges it.
+        let lastSecond = BundleVerifier(engines: [engine.backend], time: root.info.notAfter.addingTimeInterval(0.5))
+        #expect(try lastSecond.check(path: file).problems == [])
     }
 
     @Test("a server certificate is checked against the bundle's CAs on both engines")

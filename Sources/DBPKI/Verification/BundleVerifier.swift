@@ -59,8 +59,8 @@ public struct BundleVerifier: Sendable {
                 continue
             }
             for block in blocks {
-                switch block.label {
-                case "CERTIFICATE":
+                switch (block.label, PrivateKeyFormat(pemLabel: block.label)) {
+                case ("CERTIFICATE", _):
                     guard let info = try? engines[0].parseCertificate(der: block.der) else {
                         report.problems.append("\(file.name): a certificate that cannot be parsed")
                         continue
@@ -70,14 +70,10 @@ public struct BundleVerifier: Sendable {
                     } else {
                         leaves.append((file.name, block.der, info))
                     }
-                    report.problems += validityProblems(info, in: file.name)
-                case "PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
-                    let format: PrivateKeyFormat =
-                        block.label == "PRIVATE KEY"
-                        ? .pkcs8
-                        : block.label == "RSA PRIVATE KEY"
-                            ? .pkcs1
-                            : block.label == "EC PRIVATE KEY" ? .sec1 : .encryptedPKCS8
+                    if let problem = ValidityRule.problem(with: info, at: time) {
+                        report.problems.append("\(file.name): \(problem.message)")
+                    }
+                case (_, let format?):
                     keys.append((file.name, block.der, format))
                 default:
                     report.problems.append("\(file.name): a \(block.label) block, where only certificates belong")
@@ -97,14 +93,6 @@ public struct BundleVerifier: Sendable {
             }
         }
         return report
-    }
-
-    private func validityProblems(_ info: CertificateInfo, in name: String) -> [String] {
-        if time < info.notBefore {
-            return ["\(name): \(info.subject) is not valid before \(RFC3339.format(info.notBefore))"]
-        }
-        if time > info.notAfter { return ["\(name): \(info.subject) expired at \(RFC3339.format(info.notAfter))"] }
-        return []
     }
 
     /// A key may ship only as NAME.key beside NAME.crt, a client certificate whose public key it is.
