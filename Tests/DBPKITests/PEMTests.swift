@@ -68,6 +68,13 @@ struct CertificateDecoderTests {
         #expect(throws: PKIError.self) { try CertificateDecoder.certificates(from: [0x30, 0x00, 0x00]) }
     }
 
+    @Test func everyKeyFormatHasOneLabel() {
+        for format in PrivateKeyFormat.allCases {
+            #expect(PrivateKeyFormat(pemLabel: format.pemLabel) == format)
+        }
+        #expect(PrivateKeyFormat(pemLabel: "CERTIFICATE") == nil)
+    }
+
     @Test func keyFormatsFollowTheirLabels() throws {
         for (label, format) in [
             ("PRIVATE KEY", PrivateKeyFormat.pkcs8), ("ENCRYPTED PRIVATE KEY", .encryptedPKCS8),

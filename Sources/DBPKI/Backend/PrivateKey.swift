@@ -28,4 +28,20 @@ public enum PrivateKeyFormat: String, Sendable, CaseIterable {
     case pkcs1
     /// SEC 1 `ECPrivateKey` (`-----BEGIN EC PRIVATE KEY-----`).
     case sec1
+
+    /// The PEM label this format is written under.
+    public var pemLabel: String {
+        switch self {
+        case .pkcs8: "PRIVATE KEY"
+        case .encryptedPKCS8: "ENCRYPTED PRIVATE KEY"
+        case .pkcs1: "RSA PRIVATE KEY"
+        case .sec1: "EC PRIVATE KEY"
+        }
+    }
+
+    /// The format a PEM label names; nil for a label that is not a private key.
+    public init?(pemLabel: String) {
+        guard let format = Self.allCases.first(where: { $0.pemLabel == pemLabel }) else { return nil }
+        self = format
+    }
 }

@@ -16,12 +16,8 @@ public enum CertificateDecoder {
     public static func privateKey(from bytes: [UInt8]) throws -> (format: PrivateKeyFormat, der: [UInt8]) {
         if bytes.isEmpty { throw PKIError(.invalidInput, "empty input: expected a private key") }
         if PEM.looksLikePEM(bytes) {
-            let formats: [String: PrivateKeyFormat] = [
-                "PRIVATE KEY": .pkcs8, "ENCRYPTED PRIVATE KEY": .encryptedPKCS8, "RSA PRIVATE KEY": .pkcs1,
-                "EC PRIVATE KEY": .sec1,
-            ]
             for block in try PEM.decode(bytes) {
-                if let format = formats[block.label] { return (format, block.der) }
+                if let format = PrivateKeyFormat(pemLabel: block.label) { return (format, block.der) }
             }
             throw PKIError(.invalidInput, "no private key in PEM input")
         }
