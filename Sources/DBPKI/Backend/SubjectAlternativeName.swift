@@ -11,13 +11,27 @@ public enum SubjectAlternativeName: Hashable, Sendable, CustomStringConvertible 
     /// Any other GeneralName, by its context tag number (0 otherName, 3 x400, 4 directoryName, 5 ediParty, 8 rid).
     case other(tag: Int)
 
+    /// `DNS:name`, `IP:address`, ...; control characters (a NUL hidden in a crafted dNSName,
+    /// an escape sequence) are shown as `\xNN`, so printing a name never writes them to a terminal.
     public var description: String {
         switch self {
-        case .dns(let name): "DNS:\(name)"
+        case .dns(let name): "DNS:\(Self.visible(name))"
         case .ip(let address): "IP:\(address)"
-        case .email(let address): "email:\(address)"
-        case .uri(let uri): "URI:\(uri)"
+        case .email(let address): "email:\(Self.visible(address))"
+        case .uri(let uri): "URI:\(Self.visible(uri))"
         case .other(let tag): "other:\(tag)"
         }
+    }
+
+    private static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7f {
+                out += "\\x" + Hex.encode([UInt8(scalar.value)])
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

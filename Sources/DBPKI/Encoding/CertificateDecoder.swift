@@ -2,9 +2,17 @@
 public enum CertificateDecoder {
     /// The certificates in PEM (every `CERTIFICATE` block, other blocks skipped)
     /// or DER (exactly one certificate). Throws when there are none.
+    ///
+    /// OpenSSL's `TRUSTED CERTIFICATE` blocks are refused, not read as certificates: they carry
+    /// trust settings (such as "reject serverAuth") that neither GnuTLS nor dbpki's policy
+    /// applies, and dropping them silently could accept what the file says to reject.
     public static func certificates(from bytes: [UInt8]) throws -> [[UInt8]] {
         try objects(
-            from: bytes, labels: ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"], kind: "certificate")
+            from: bytes, labels: ["CERTIFICATE", "X509 CERTIFICATE"], kind: "certificate",
+            refused: [
+                "TRUSTED CERTIFICATE":
+                    "OpenSSL trust settings are not supported: write the plain certificate with 'openssl x509 -in FILE'"
+            ])
     }
 
     /// The CRLs in PEM (`X509 CRL` blocks) or DER (exactly one).
@@ -27,10 +35,16 @@ public enum CertificateDecoder {
         return (.pkcs8, bytes)
     }
 
-    private static func objects(from bytes: [UInt8], labels: Set<String>, kind: String) throws -> [[UInt8]] {
+    /// The DER of every block labelled `labels`; a block labelled as a key of `refused` is an error with that reason.
+    private static func objects(
+        from bytes: [UInt8], labels: Set<String>, kind: String, refused: [String: String] = [:]
+    ) throws -> [[UInt8]] {
         if bytes.isEmpty { throw PKIError(.invalidInput, "empty input: expected a \(kind)") }
         if PEM.looksLikePEM(bytes) {
             let blocks = try PEM.decode(bytes)
+            if let block = blocks.first(where: { refused[$0.label] != nil }) {
+                throw PKIError(.unsupported, "PEM block \(block.label): \(refused[block.label]!)")
+            }
             let found = blocks.filter { labels.contains($0.label) }.map(\.der)
             if found.isEmpty {
                 let seen = blocks.map(\.label).joined(separator: ", ")

@@ -33,10 +33,12 @@ public struct BundleVerifier: Sendable {
         self.time = time
     }
 
-    /// Checks the bundle at `path`; with `serverCertificate`, also that certificate for `peer`.
-    public func check(path: String, serverCertificate: [UInt8]? = nil, peer: VerificationPolicy.PeerIdentity? = nil)
-        throws -> Report
-    {
+    /// Checks the bundle at `path`; with `serverCertificate`, also that certificate for `peer`,
+    /// with `serverIntermediates` as untrusted intermediates (a server file often carries its chain).
+    public func check(
+        path: String, serverCertificate: [UInt8]? = nil, serverIntermediates: [[UInt8]] = [],
+        peer: VerificationPolicy.PeerIdentity? = nil
+    ) throws -> Report {
         let bytes = try InputFile.read(path)
         var report = Report()
         var files = [(name: String, contents: [UInt8])]()
@@ -83,12 +85,14 @@ public struct BundleVerifier: Sendable {
         if report.caCertificates.isEmpty { report.problems.append("no CA certificate: clients would trust nothing") }
         pairClientKeys(keys, leaves, &report)
         for leaf in leaves where report.clientCertificates.contains(leaf.name) && !report.caCertificates.isEmpty {
-            report.problems += try chainProblems(leaf.der, purpose: .client, peer: nil, report).map {
+            report.problems += try chainProblems(leaf.der, [], purpose: .client, peer: nil, report).map {
                 "\(leaf.name): \($0)"
             }
         }
         if let serverCertificate, !report.caCertificates.isEmpty {
-            report.problems += try chainProblems(serverCertificate, purpose: .server, peer: peer, report).map {
+            report.problems += try chainProblems(
+                serverCertificate, serverIntermediates, purpose: .server, peer: peer, report
+            ).map {
                 "server certificate: \($0)"
             }
         }
@@ -140,10 +144,11 @@ public struct BundleVerifier: Sendable {
 
     /// Why a certificate does not validate against the bundle's CAs, per engine, plus any disagreement.
     private func chainProblems(
-        _ der: [UInt8], purpose: VerificationPolicy.Purpose, peer: VerificationPolicy.PeerIdentity?, _ report: Report
+        _ der: [UInt8], _ intermediates: [[UInt8]], purpose: VerificationPolicy.Purpose,
+        peer: VerificationPolicy.PeerIdentity?, _ report: Report
     ) throws -> [String] {
         let request = VerificationRequest(
-            leaf: der, trustAnchors: report.caCertificates.map(\.der),
+            leaf: der, intermediates: intermediates, trustAnchors: report.caCertificates.map(\.der),
             policy: VerificationPolicy(time: time, purpose: purpose, peer: peer))
         let outcome = try ChainVerifier(engines: engines).verify(request)
         return outcome.results.flatMap { result in result.failures.map { "invalid (\(result.engine)): \($0)" } }

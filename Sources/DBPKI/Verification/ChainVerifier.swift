@@ -7,7 +7,7 @@ public struct ChainVerifier: Sendable {
     /// The profile rules applied to every engine's path.
     public static let rules: [any PathRule] = [
         ValidityRule(), SerialNumberRule(), KeyIdentifierRule(), ExtensionCriticalityRule(), CertificateRoleRule(),
-        SubjectAltNameRule(), TLSKeyUsageRule(), IntermediateCountRule(), CRLNumberRule(),
+        SubjectAltNameRule(), NameEncodingRule(), TLSKeyUsageRule(), IntermediateCountRule(), CRLNumberRule(),
     ]
 
     /// How many more intermediates than the policy allows an engine may walk: the core

@@ -11,7 +11,9 @@ struct VerifyBundleCommand: ParsableCommand {
             travels with its own key (NAME.crt beside NAME.key) and chains to the bundle's CAs; no other private key \
             (never a server's or a CA's); for a zip, only plain entries at its root (no folders, '..', absolute \
             paths, links or duplicates), none over 1 MiB and 10 MiB in all, checked before anything is inflated. \
-            With --server-cert, that certificate must also validate against the bundle's CAs for --host or --ip.
+            With --server-cert, that certificate must also validate against the bundle's CAs for --host or --ip; \
+            as with verify chain's LEAF, the first certificate in the file is the server's and any further ones are \
+            its intermediates.
 
             Exit status: 0 fit to ship, 1 unfit (one line per problem on stderr), 64 or more for usage or input \
             errors.
@@ -25,7 +27,10 @@ struct VerifyBundleCommand: ParsableCommand {
     @Argument(help: "The download: a -crt.zip or a PEM file such as MongoDB-CA.crt.")
     var path: String
 
-    @Option(help: "Also validate this server certificate (PEM or DER) against the bundle's CAs.")
+    @Option(
+        help:
+            "Also validate this server certificate (PEM or DER) against the bundle's CAs; further certificates in the file are its intermediates."
+    )
     var serverCert: String?
 
     @OptionGroup var name: PeerOptions
@@ -42,9 +47,12 @@ struct VerifyBundleCommand: ParsableCommand {
 
     func run() throws {
         let time = try at.map(RFC3339.parse) ?? Date()
-        let server = try serverCert.map { try InputFile.decode($0, CertificateDecoder.certificates(from:))[0] }
+        // As with verify chain's LEAF: the first certificate is the server's, any further ones its intermediates.
+        let server = try serverCert.map { try InputFile.decode($0, CertificateDecoder.certificates(from:)) } ?? []
         let report = try BundleVerifier(engines: backend.makeBackends(), time: time)
-            .check(path: path, serverCertificate: server, peer: name.peer)
+            .check(
+                path: path, serverCertificate: server.first, serverIntermediates: Array(server.dropFirst()),
+                peer: name.peer)
         guard report.isFitToShip else {
             for problem in report.problems { CLIOutput.stderr("unfit: \(problem)") }
             throw ExitCode(1)
