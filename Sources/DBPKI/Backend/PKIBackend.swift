@@ -20,7 +20,8 @@ public protocol PKIBackend: Sendable {
 
     /// Decodes a private key from DER in the given format. An encrypted key needs
     /// the passphrase; without one, or with a wrong one, this throws
-    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts.
+    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts. An engine checks an
+    /// encrypted key with ``EncryptedKeyCost/check(_:)`` before it derives anything.
     func importPrivateKey(der: [UInt8], format: PrivateKeyFormat, passphrase: String?) throws -> PrivateKey
 
     /// Encrypts a key as PKCS#8 `EncryptedPrivateKeyInfo` DER (PBES2, PBKDF2 with

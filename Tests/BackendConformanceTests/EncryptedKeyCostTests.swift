@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import DBPKI
+
+@Suite("Encrypted PKCS#8: the key derivation's cost is capped before an engine derives anything")
+struct EncryptedKeyCostTests {
+    /// An EncryptedPrivateKeyInfo with PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC and `iterations`.
+    static func pbes2Key(iterations: [UInt8]) -> [UInt8] {
+        func oid(_ content: [UInt8]) -> [UInt8] { DERWriter.tlv(0x06, content) }
+        let pbkdf2Parameters = DERWriter.tlv(
+            0x30,
+            DERWriter.tlv(0x04, [UInt8](repeating: 7, count: 16)) + DERWriter.tlv(0x02, iterations)
+                + DERWriter.tlv(0x30, oid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09]) + [0x05, 0x00]))
+        let kdf = DERWriter.tlv(0x30, oid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c]) + pbkdf2Parameters)
+        let cipher = DERWriter.tlv(
+            0x30,
+            oid([0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2a])
+                + DERWriter.tlv(0x04, [UInt8](repeating: 1, count: 16)))
+        let algorithm = DERWriter.tlv(
+            0x30, oid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]) + DERWriter.tlv(0x30, kdf + cipher))
+        return DERWriter.tlv(0x30, algorithm + DERWriter.tlv(0x04, [UInt8](repeating: 9, count: 48)))
+    }
+
+    @Test("the core reads the iteration count a key asks for")
+    func coreReadsTheCost() throws {
+        #expect(
+            try EncryptedKeyCost.cost(of: Self.pbes2Key(iterations: [0x01, 0x86, 0xa0]))
+                == .iterations(100_000, kdf: "PBKDF2"))
+        #expect(throws: Never.self) { try EncryptedKeyCost.check(Self.pbes2Key(iterations: [0x1e, 0x84, 0x80])) }  // 2,000,000
+        let error = #expect(throws: PKIError.self) {
+            try EncryptedKeyCost.check(Self.pbes2Key(iterations: [0x1e, 0x84, 0x81]))  // 2,000,001
+        }
+        #expect(error?.message.contains("2000001 PBKDF2 iterations") == true)
+        #expect(throws: PKIError.self) {
+            try EncryptedKeyCost.check(Self.pbes2Key(iterations: [0x7f] + [UInt8](repeating: 0xff, count: 15)))
+        }
+        #expect(throws: PKIError.self) { try EncryptedKeyCost.check(Self.pbes2Key(iterations: [0xff])) }
+        #expect(throws: PKIError.self) { try EncryptedKeyCost.check([0x30, 0x03, 0x30, 0x01, 0x06]) }
+    }
+
+    @Test(
+        "a key made by each engine opens; a hostile iteration count is refused at once", arguments: EngineUnderTest.all)
+    func enginesRefuseHostileKeys(engine: EngineUnderTest) throws {
+        let key = try engine.backend.generatePrivateKey(.ecdsaP256)
+        let encrypted = try engine.backend.exportEncryptedPrivateKey(key, passphrase: "correct horse")
+        #expect(throws: Never.self) { try EncryptedKeyCost.check(encrypted) }
+        _ = try engine.backend.importPrivateKey(der: encrypted, format: .encryptedPKCS8, passphrase: "correct horse")
+
+        // 2^31 - 1 iterations: minutes of PBKDF2 without the cap.
+        let hostile = Self.pbes2Key(iterations: [0x7f, 0xff, 0xff, 0xff])
+        let start = Date()
+        let error = #expect(throws: PKIError.self) {
+            try engine.backend.importPrivateKey(der: hostile, format: .encryptedPKCS8, passphrase: "x")
+        }
+        #expect(error?.message.contains("iterations") == true, "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(start) < 1)
+    }
+}
