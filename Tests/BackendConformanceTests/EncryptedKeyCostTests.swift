@@ -22,6 +22,45 @@ struct EncryptedKeyCostTests {
         return DERWriter.tlv(0x30, algorithm + DERWriter.tlv(0x04, [UInt8](repeating: 9, count: 48)))
     }
 
+    /// The same with scrypt (RFC 7914) parameters N, r, p as DER INTEGER contents.
+    static func scryptKey(n: [UInt8], r: [UInt8], p: [UInt8]) -> [UInt8] {
+        let scryptParameters = DERWriter.tlv(
+            0x30,
+            DERWriter.tlv(0x04, [UInt8](repeating: 7, count: 16)) + DERWriter.tlv(0x02, n) + DERWriter.tlv(0x02, r)
+                + DERWriter.tlv(0x02, p))
+        let kdf = DERWriter.tlv(
+            0x30, DERWriter.tlv(0x06, [0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x04, 0x0b]) + scryptParameters)
+        let cipher = DERWriter.tlv(
+            0x30,
+            DERWriter.tlv(0x06, [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2a])
+                + DERWriter.tlv(0x04, [UInt8](repeating: 1, count: 16)))
+        let algorithm = DERWriter.tlv(
+            0x30,
+            DERWriter.tlv(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d])
+                + DERWriter.tlv(0x30, kdf + cipher))
+        return DERWriter.tlv(0x30, algorithm + DERWriter.tlv(0x04, [UInt8](repeating: 9, count: 48)))
+    }
+
+    @Test("scrypt may use at most 1 GiB and N·r·p of 2^24")
+    func scryptIsCapped() throws {
+        #expect(
+            try EncryptedKeyCost.cost(of: Self.scryptKey(n: [0x40, 0x00], r: [8], p: [1]))
+                == .scrypt(n: 16384, r: 8, p: 1))
+        #expect(throws: Never.self) {
+            try EncryptedKeyCost.check(Self.scryptKey(n: [0x10, 0x00, 0x00], r: [8], p: [1]))
+        }
+        #expect(throws: PKIError.self) {
+            try EncryptedKeyCost.check(Self.scryptKey(n: [0x20, 0x00, 0x00], r: [8], p: [1]))
+        }
+        #expect(throws: PKIError.self) {
+            try EncryptedKeyCost.check(Self.scryptKey(n: [0x40, 0x00], r: [8], p: [0x7f, 0xff]))
+        }
+        #expect(throws: PKIError.self) {
+            try EncryptedKeyCost.check(
+                Self.scryptKey(n: [0x7f] + [UInt8](repeating: 0xff, count: 9), r: [0x7f, 0xff], p: [1]))
+        }
+    }
+
     @Test("the core reads the iteration count a key asks for")
     func coreReadsTheCost() throws {
         #expect(
