@@ -18,6 +18,7 @@ let package = Package(
         .executableTarget(name: "FuzzTextInputs", dependencies: [.product(name: "DBPKI", package: "dbpki")]),
         .executableTarget(name: "FuzzCertificateDER", dependencies: engines),
         .executableTarget(name: "FuzzKeyDER", dependencies: engines),
+        .executableTarget(name: "FuzzCRLDER", dependencies: engines),
     ],
     swiftLanguageModes: [.v6]
 )
