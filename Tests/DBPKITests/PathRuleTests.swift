@@ -15,11 +15,28 @@ private func certificate(
     ]
 ) -> CertificateInfo {
     CertificateInfo(
-        der: Array(subject.utf8), version: 3, subject: subject, issuer: issuer ?? subject, serialNumber: serial,
+        der: shapedDER(subject: Array(subject.utf8), issuer: Array((issuer ?? subject).utf8)), version: 3,
+        subject: subject, issuer: issuer ?? subject, serialNumber: serial,
         notBefore: notBefore, notAfter: notAfter, publicKey: KeyType.ecdsaP256.publicKeyDescription,
         signatureAlgorithmOID: "1.2.840.10045.4.3.2", subjectAlternativeNames: sans, isCA: isCA,
         pathLengthConstraint: nil, keyUsage: keyUsage, extendedKeyUsage: eku, subjectKeyIdentifier: [1],
         authorityKeyIdentifier: [2], fingerprintSHA256: [], extensions: extensions)
+}
+
+/// A DER skeleton with the names where a TBSCertificate has them (each as one UTF8String CN
+/// holding the given bytes), for the rules that read the DER themselves.
+private func shapedDER(subject: [UInt8], issuer: [UInt8]) -> [UInt8] {
+    func name(_ value: [UInt8]) -> [UInt8] {
+        DERWriter.tlv(
+            0x30,
+            DERWriter.tlv(
+                0x31, DERWriter.tlv(0x30, DERWriter.tlv(0x06, [0x55, 0x04, 0x03]) + DERWriter.tlv(0x0c, value))))
+    }
+    let tbs = DERWriter.tlv(
+        0x30,
+        DERWriter.tlv(0xa0, DERWriter.tlv(0x02, [2])) + DERWriter.tlv(0x02, [1]) + DERWriter.tlv(0x30, [])
+            + name(issuer) + DERWriter.tlv(0x30, []) + name(subject))
+    return DERWriter.tlv(0x30, tbs)
 }
 
 private let root = certificate("CN=Root", isCA: true)
@@ -139,6 +156,23 @@ struct PathRuleTests {
         let fine = certificate(
             "CN=db1", issuer: "CN=Root", sans: [.dns("*.db.example.com"), .email("ops@example.com")])
         #expect(SubjectAltNameRule().failures(in: review([fine, root])).isEmpty)
+    }
+
+    @Test func namesMustBeEncodedAsTheirTypeSays() {
+        var badUTF8 = certificate("CN=db1", issuer: "CN=Root")
+        badUTF8.der = shapedDER(subject: [0x64, 0x62, 0xff, 0xfe], issuer: Array("Root".utf8))
+        #expect(NameEncodingRule().failures(in: review([badUTF8, root])).map(\.reason) == [.malformed])
+        var nul = certificate("CN=db1", issuer: "CN=Root")
+        nul.der = shapedDER(subject: Array("db1".utf8), issuer: Array("Ro\u{0}ot".utf8))
+        #expect(NameEncodingRule().failures(in: review([nul, root])).count == 1)
+        var unreadable = certificate("CN=db1", issuer: "CN=Root")
+        unreadable.der = [0x30, 0x03, 0x02]
+        #expect(NameEncodingRule().failures(in: review([unreadable, root])).count == 1)
+        var badRoot = root
+        badRoot.der = shapedDER(subject: [0xff], issuer: [0xff])
+        #expect(NameEncodingRule().failures(in: review([leaf, badRoot])).isEmpty)  // a trust anchor is exempt
+        #expect(NameEncodingRule().failures(in: review([leaf, badRoot], anchored: false)).count == 1)
+        #expect(NameEncodingRule().failures(in: review([leaf, issuing, root])).isEmpty)
     }
 
     @Test func aTLSLeafMustBeAbleToSignOrEncipher() {
