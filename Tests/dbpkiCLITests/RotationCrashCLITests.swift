@@ -137,6 +137,26 @@ struct RotationCrashCLITests {
         #expect(try CLIRunner.run(["doctor", "--dir", pki]).status == 0)
     }
 
+    @Test("an interrupted operation whose staged files were removed by hand blocks commands and doctor reports it")
+    func unfinishableOperation() throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        try succeed(["init", "--dir", pki, "--name", "CA"])
+        let killed = try runDBPKI(
+            ["ca", "rollover", "--dir", pki], environment: ["DBPKI_FAILPOINT": "rollover.after-journal"])
+        #expect(killed.killedBySignal)
+        for file in try FileManager.default.contentsOfDirectory(atPath: pki + "/.staging") {
+            try FileManager.default.removeItem(atPath: pki + "/.staging/" + file)
+        }
+        let blocked = try CLIRunner.run(["issue", "db1", "--dir", pki, "--dns", "db1.example.com"])
+        #expect(blocked.status == 74)
+        #expect(blocked.stderr.hasPrefix("error: an interrupted rollover") && blocked.stderr.contains("dbpki doctor"))
+        #expect(!FileManager.default.fileExists(atPath: pki + "/issued/db1.crt"))
+        let doctor = try CLIRunner.run(["doctor", "--dir", pki])
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("an interrupted rollover") && doctor.stdout.contains("ca.key"))
+    }
+
     private func serialOfDB1(_ pki: String) throws -> String? {
         guard FileManager.default.fileExists(atPath: pki + "/ca.crt") else { return nil }
         return try inventory(pki).first { $0["name"] as? String == "db1" && $0["status"] as? String == "active" }?[
