@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, reached only from their own backend target.
@@ -32,7 +33,11 @@ let package = Package(
         ),
 
         // The pure Swift core: policy, value types, the PKIBackend protocol.
-        .target(name: "DBPKI", dependencies: ["ZIPFoundation"]),
+        // GRDB keeps the issuance inventory (PKI/inventory.sqlite) over the system SQLite.
+        .target(
+            name: "DBPKI",
+            dependencies: ["ZIPFoundation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
 
         // One engine each.
         .target(name: "DBPKIOpenSSL", dependencies: ["DBPKI", "COpenSSL"]),

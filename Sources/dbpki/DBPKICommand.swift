@@ -16,8 +16,9 @@ struct DBPKICommand: ParsableCommand {
             """,
         version: DBPKIVersion.text,
         subcommands: [
-            InitCommand.self, IssueCommand.self, BundleCommand.self, InspectCommand.self, VerifyCommand.self,
-            VersionCommand.self,
+            InitCommand.self, IssueCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,
+            RevokeCommand.self, CRLCommand.self, DoctorCommand.self, BundleCommand.self, InspectCommand.self,
+            VerifyCommand.self, VersionCommand.self,
         ]
     )
 

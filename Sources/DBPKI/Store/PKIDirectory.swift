@@ -1,14 +1,28 @@
 import Foundation
 
-/// A PKI directory on disk: the issuing CA and every certificate issued from it.
+/// A PKI directory on disk: the issuing CA, every certificate issued from it, and the
+/// inventory that records them.
 ///
-///     PKI/ca.crt              the issuing CA certificate (PEM)
-///     PKI/ca.key              its key (PEM PKCS#8, 0600)
-///     PKI/issued/NAME.crt     an issued certificate (PEM)
-///     PKI/issued/NAME.key     its key (PEM PKCS#8, 0600)
+///     PKI/ca.crt                    the issuing (current) CA certificate (PEM)
+///     PKI/ca.key                    its key (PEM PKCS#8, 0600)
+///     PKI/ca-old.crt, ca-old.key    during a CA rollover only: the previous CA, still
+///                                   trusted (bundles carry it after ca.crt), no longer issuing
+///     PKI/issued/NAME.crt           an issued certificate (PEM)
+///     PKI/issued/NAME.key           its key (PEM PKCS#8, 0600)
+///     PKI/history/NAME-SERIAL.crt   a certificate replaced by `renew` (or `issue --force`)
+///     PKI/history/ca-SERIAL.crt     a CA taken out of service by `ca retire-old`, with its
+///     PKI/history/ca-SERIAL.key     key (0600; archive it offline or delete it when no CRL
+///                                   will be signed with it again)
+///     PKI/inventory.sqlite          the inventory (``Inventory``), 0600
+///     PKI/.lock                     the lock file every dbpki process takes (``PKILock``)
+///     PKI/.staging/                 new files before they are renamed into place (empty
+///                                   between commands)
 ///
 /// Files are PEM and keys unencrypted PKCS#8, so a directory made with one engine is
-/// used by the other unchanged.
+/// used by the other unchanged. A directory made before the inventory existed (only
+/// `ca.crt`, `ca.key` and `issued/`) is adopted on first use: its files are recorded.
+/// Changes go through ``PKIStore``, which holds the lock and keeps files and inventory
+/// consistent across crashes.
 public struct PKIDirectory: Sendable {
     /// The directory.
     public let path: String
@@ -28,6 +42,26 @@ public struct PKIDirectory: Sendable {
     public func certificatePath(of name: String) -> String { "\(issuedPath)/\(name).crt" }
     /// `PKI/issued/NAME.key`.
     public func keyPath(of name: String) -> String { "\(issuedPath)/\(name).key" }
+    /// `PKI/ca-old.crt`: the previous CA during a rollover.
+    public var oldCACertificatePath: String { path + "/ca-old.crt" }
+    /// `PKI/ca-old.key`.
+    public var oldCAKeyPath: String { path + "/ca-old.key" }
+    /// `PKI/history`.
+    public var historyPath: String { path + "/" + Self.historyFolder }
+    /// `PKI/inventory.sqlite`.
+    public var inventoryPath: String { path + "/inventory.sqlite" }
+    /// `PKI/.lock`.
+    public var lockPath: String { path + "/.lock" }
+    /// `PKI/.staging`.
+    public var stagingPath: String { path + "/" + Self.stagingFolder }
+
+    /// The folder (relative to PKI) superseded certificates and retired CAs move to.
+    public static let historyFolder = "history"
+    /// The folder (relative to PKI) new files are written to before they are renamed into place.
+    public static let stagingFolder = ".staging"
+
+    /// `path` relative to the PKI directory, made absolute.
+    public func absolute(_ relative: String) -> String { path + "/" + relative }
 
     /// Checks a certificate NAME: it becomes a file name, so only letters, digits,
     /// `.`, `_` and `-`, at most 64 characters, not starting with `.` or `-`.
@@ -49,20 +83,13 @@ public struct PKIDirectory: Sendable {
         FileManager.default.fileExists(atPath: caCertificatePath) || FileManager.default.fileExists(atPath: caKeyPath)
     }
 
-    /// Creates a self-signed root CA, refusing to overwrite an existing one.
+    /// Creates a self-signed root CA, refusing to overwrite an existing one (through
+    /// ``PKIStore/createCA(name:keyType:days:issuer:)``, under the lock).
     @discardableResult
     public func createCA(name: String, keyType: KeyType, days: Int, issuer: CertificateIssuer) throws -> CertificateInfo
     {
-        guard !hasCA else {
-            throw PKIError(.alreadyExists, "\(path) already has a CA (\(caCertificatePath)); refusing to overwrite it")
-        }
-        let backend = issuer.backend
-        let key = try backend.generatePrivateKey(keyType)
-        let der = try issuer.issue(.rootCA(name: name, days: days), subjectKey: key, authority: nil)
-        try AtomicFile.makeDirectory(path)
-        try writePair(
-            certificate: der, key: key, certificatePath: caCertificatePath, keyPath: caKeyPath, overwrite: false)
-        return try backend.parseCertificate(der: der)
+        try PKIStore(self, backend: issuer.backend, options: .init(create: true))
+            .createCA(name: name, keyType: keyType, days: days, issuer: issuer)
     }
 
     /// Loads the issuing CA with `backend`.
@@ -75,24 +102,14 @@ public struct PKIDirectory: Sendable {
             certificate: certificate, key: loadKey(caKeyPath, backend: backend), backend: backend)
     }
 
-    /// Issues NAME under `profile` with a new key; refuses to replace an existing NAME unless `force`.
+    /// Issues NAME under `profile` with a new key; refuses to replace an existing NAME unless
+    /// `force` (through ``PKIStore/issue(name:profile:keyType:issuer:force:)``, under the lock).
     @discardableResult
     public func issue(
         name: String, profile: CertificateProfile, keyType: KeyType, issuer: CertificateIssuer, force: Bool = false
     ) throws -> CertificateInfo {
-        try Self.validate(name: name)
-        if !force && FileManager.default.fileExists(atPath: certificatePath(of: name)) {
-            throw PKIError(
-                .alreadyExists, "\(name) is already issued (\(certificatePath(of: name))); use --force to replace it")
-        }
-        let authority = try authority(backend: issuer.backend)
-        let key = try issuer.backend.generatePrivateKey(keyType)
-        let der = try issuer.issue(profile, subjectKey: key, authority: authority)
-        try AtomicFile.makeDirectory(issuedPath)
-        try writePair(
-            certificate: der, key: key, certificatePath: certificatePath(of: name), keyPath: keyPath(of: name),
-            overwrite: true)
-        return try issuer.backend.parseCertificate(der: der)
+        try PKIStore(self, backend: issuer.backend)
+            .issue(name: name, profile: profile, keyType: keyType, issuer: issuer, force: force)
     }
 
     /// An issued certificate (DER) and its key.
@@ -106,33 +123,27 @@ public struct PKIDirectory: Sendable {
         return (certificate, try loadKey(keyPath(of: name), backend: backend))
     }
 
-    /// The CA certificates a client must trust, as PEM (today the issuing CA).
+    /// The CA certificates a client must trust, as PEM: the issuing CA, then, during a
+    /// rollover, the old CA (the merged bundle), so clients trust servers on either side.
     public func trustedCAsPEM() throws -> String {
-        let certificates = try InputFile.decode(caCertificatePath, CertificateDecoder.certificates(from:))
+        var certificates = try InputFile.decode(caCertificatePath, CertificateDecoder.certificates(from:))
+        if FileManager.default.fileExists(atPath: oldCACertificatePath) {
+            certificates += try InputFile.decode(oldCACertificatePath, CertificateDecoder.certificates(from:))
+        }
         return certificates.map { PEM.encode(label: "CERTIFICATE", der: $0) }.joined()
     }
 
-    private func loadKey(_ keyPath: String, backend: any PKIBackend) throws -> PrivateKey {
+    /// Loads the CA whose files are `certificatePath` and `keyPath`.
+    func authority(certificatePath: String, keyPath: String, backend: any PKIBackend) throws -> SigningAuthority {
+        let certificate = try InputFile.decode(certificatePath, CertificateDecoder.certificates(from:))[0]
+        return try SigningAuthority(
+            certificate: certificate, key: loadKey(keyPath, backend: backend), backend: backend)
+    }
+
+    func loadKey(_ keyPath: String, backend: any PKIBackend) throws -> PrivateKey {
         try InputFile.decode(keyPath) { bytes in
             let (format, der) = try CertificateDecoder.privateKey(from: bytes)
             return try backend.importPrivateKey(der: der, format: format, passphrase: nil)
-        }
-    }
-
-    /// Writes the key first, then the certificate; removes the key again if the certificate cannot be written.
-    private func writePair(
-        certificate: [UInt8], key: PrivateKey, certificatePath: String, keyPath: String, overwrite: Bool
-    ) throws {
-        try AtomicFile.write(
-            PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER), to: keyPath, mode: AtomicFile.privateMode,
-            overwrite: overwrite)
-        do {
-            try AtomicFile.write(
-                PEM.encode(label: "CERTIFICATE", der: certificate), to: certificatePath, mode: AtomicFile.publicMode,
-                overwrite: overwrite)
-        } catch {
-            if !overwrite { try? FileManager.default.removeItem(atPath: keyPath) }
-            throw error
         }
     }
 }

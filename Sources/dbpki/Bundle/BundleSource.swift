@@ -1,7 +1,8 @@
 import DBPKI
 
 /// Reads what every bundle needs from a PKI directory: a server certificate issued
-/// there, its key, and the CA certificates clients must trust.
+/// there, its key, and the CA certificates clients must trust (during a CA rollover the
+/// new and the old CA: the merged bundle).
 struct BundleSource {
     let certificate: CertificateInfo
     let certificatePEM: String
@@ -9,6 +10,15 @@ struct BundleSource {
     let trustedCAsPEM: String
 
     init(pki: PKIDirectory, name: String, backend: any PKIBackend) throws {
+        // Under the PKI's lock, after any interrupted operation is finished: a bundle never
+        // mixes files from before and after a renewal or rollover.
+        let store = try PKIStore(
+            pki, backend: backend,
+            options: PKIStore.Options(onWait: {
+                CLIOutput.stderr("dbpki: waiting for \(pki.lockPath): another dbpki process is using \(pki.path)")
+            }))
+        for notice in store.notices { CLIOutput.stderr("dbpki: " + notice) }
+        defer { withExtendedLifetime(store) {} }  // hold the lock until everything is read
         let (der, key) = try pki.issued(name, backend: backend)
         certificate = try backend.parseCertificate(der: der)
         guard certificate.extendedKeyUsage?.contains(ExtendedKeyUsage.serverAuth) ?? true else {

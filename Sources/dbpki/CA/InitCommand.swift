@@ -7,7 +7,8 @@ struct InitCommand: ParsableCommand {
         abstract: "Create a PKI directory with a new self-signed root CA.",
         discussion: """
             Writes PKI/ca.crt (PEM) and PKI/ca.key (PEM PKCS#8, mode 0600), creating PKI/ if needed. An existing \
-            CA is never overwritten. The default is ECDSA P-256, valid 20 years, as managed database services do.
+            CA is never overwritten. The default is ECDSA P-256, valid 20 years, as managed database services do. \
+            The CA is recorded in PKI/inventory.sqlite, which every later command keeps up to date (see dbpki list).
 
             Example:
               $ dbpki init --dir pki --name "Example DB CA"
@@ -35,8 +36,8 @@ struct InitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pki = PKIDirectory(dir)
-        let info = try pki.createCA(name: name, keyType: keyType, days: days, issuer: engine.issuer())
+        let store = try engine.openStore(dir, create: true)
+        let info = try store.createCA(name: name, keyType: keyType, days: days, issuer: engine.issuer())
         print(
             "created root CA '\(info.subject)' (\(info.publicKey)) in \(dir), valid until \(RFC3339.format(info.notAfter))"
         )

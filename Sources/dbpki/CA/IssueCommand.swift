@@ -9,7 +9,9 @@ struct IssueCommand: ParsableCommand {
             Writes PKI/issued/NAME.crt and PKI/issued/NAME.key (mode 0600). Server certificates (the default) \
             carry serverAuth and every --dns and --ip as a subject alternative name; clients connect by these \
             names, so give every name and address they use. --client makes a clientAuth certificate. A \
-            certificate never outlives its CA.
+            certificate never outlives its CA. Each certificate is recorded in PKI/inventory.sqlite with a serial \
+            that never repeats. --force replaces NAME: the old certificate moves to PKI/history/ and is marked \
+            superseded (to keep the same names and profile, use dbpki renew instead).
 
             Examples:
               dbpki issue db1 --dir pki --dns db1.example.com --ip 10.0.0.5 --ip fd00::5
@@ -38,7 +40,7 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "Key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519.")
     var keyType: KeyType = .ecdsaP256
 
-    @Flag(help: "Replace an existing certificate of the same name.")
+    @Flag(help: "Replace an existing certificate of the same name (the old one moves to PKI/history/).")
     var force = false
 
     @OptionGroup var engine: EngineOptions
@@ -67,8 +69,10 @@ struct IssueCommand: ParsableCommand {
             client
             ? .client(name: name, dns: dns, ips: addresses, days: days)
             : .server(name: name, dns: dns, ips: addresses, days: days)
-        let pki = PKIDirectory(dir)
-        let info = try pki.issue(name: name, profile: profile, keyType: keyType, issuer: engine.issuer(), force: force)
+        let store = try engine.openStore(dir)
+        let pki = store.directory
+        let info = try store.issue(
+            name: name, profile: profile, keyType: keyType, issuer: engine.issuer(), force: force)
         let names = info.subjectAlternativeNames.map(\.description).joined(separator: ", ")
         print(
             "issued \(client ? "client" : "server") certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "

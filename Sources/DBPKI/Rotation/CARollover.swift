@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+
+/// What `ca retire-old` did, or why it did not.
+public enum CARetirement: Sendable {
+    /// The old CA left the bundles; its record (now retired) is returned.
+    case retired(InventoryRecord, stillActive: [InventoryRecord])
+    /// Refused: these active certificates are still signed by the old CA.
+    case refused(oldCA: InventoryRecord, stillActive: [InventoryRecord])
+}
+
+extension PKIStore {
+    /// Makes a new self-signed root the issuing CA (`ca.crt`, `ca.key`) and keeps the
+    /// previous one as the old CA (`ca-old.crt`, `ca-old.key`): still in every bundle,
+    /// after the new one, until `retireOldCA`. Refuses while an old CA is still there.
+    ///
+    /// The new CA's name defaults to the old one's with a generation suffix (`Example DB CA`
+    /// becomes `Example DB CA G2`, `... G2` becomes `... G3`): two roots with one name
+    /// would leave clients to tell them apart by key identifiers alone. Its key type
+    /// defaults to the old CA's.
+    @discardableResult
+    public func rolloverCA(
+        name: String? = nil, keyType: KeyType? = nil, days: Int = CertificateProfile.defaultCADays,
+        issuer: CertificateIssuer
+    ) throws -> (new: CertificateInfo, old: InventoryRecord) {
+        if let old = try inventory.ca(.old) {
+            throw PKIError(
+                .alreadyExists,
+                "a rollover is already in progress: the old CA '\(old.subject)' is still trusted (ca-old.crt); "
+                    + "retire it with 'dbpki ca retire-old --dir \(directory.path)' before rolling over again")
+        }
+        if FileManager.default.fileExists(atPath: directory.oldCACertificatePath) {
+            throw PKIError(
+                .alreadyExists,
+                "\(directory.oldCACertificatePath) exists but is not recorded; run 'dbpki doctor --dir \(directory.path)'"
+            )
+        }
+        guard var current = try inventory.ca(.current) else {
+            throw PKIError(
+                .notFound, "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+        }
+        let authority = try currentAuthority()
+        guard authority.info.fingerprintHex == current.fingerprint else {
+            throw PKIError(
+                .invalidInput,
+                "\(directory.caCertificatePath) is not the CA the inventory recorded; run 'dbpki doctor --dir \(directory.path)'"
+            )
+        }
+        let newName = name ?? Self.nextGeneration(of: current.name)
+        if LegacyAdoption.commonName(of: current.subject) == newName || current.subject == "CN=\(newName)" {
+            throw PKIError(
+                .invalidArgument,
+                "the new CA needs a name other than the old CA's ('\(newName)'): clients tell the two roots apart by name"
+            )
+        }
+        let key = try issuer.backend.generatePrivateKey(keyType ?? KeyType.matching(authority.info.publicKey))
+        Failpoint.hit("rollover.after-key")
+        let info = try sign(.rootCA(name: newName, days: days), key: key, authority: nil, issuer: issuer)
+        let date = now(issuer)
+        let previous = current
+        current.caRole = .old
+        current.certificatePath = "ca-old.crt"
+        current.keyPath = "ca-old.key"
+        let demoted = current
+        let record = InventoryRecord(
+            certificate: info, name: newName, kind: .ca, profile: CertificateProfile.Role.rootCA.rawValue,
+            issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
+            recordedAt: date)
+        try commit(
+            kind: "rollover", summary: "new root CA \(info.subject) replaces \(previous.subject)",
+            archives: [("ca.crt", "ca-old.crt"), ("ca.key", "ca-old.key")],
+            newFiles: [
+                NewFile(bytes: Self.keyPEM(key), mode: AtomicFile.privateMode, destination: "ca.key"),
+                NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
+            ], at: date
+        ) { db in
+            try demoted.update(db)
+            var record = record
+            try record.insert(db)
+        }
+        return (info, demoted)
+    }
+
+    /// Takes the old CA out of the bundles: its files move to `history/ca-SERIAL.crt`
+    /// and `.key`, and it is marked retired. Refuses while active certificates are still
+    /// signed by it, unless `force` (they then fail for clients that have only the new CA).
+    public func retireOldCA(force: Bool, at date: Date = Date()) throws -> CARetirement {
+        guard var old = try inventory.ca(.old) else {
+            throw PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA to retire")
+        }
+        let stillActive = try inventory.activeLeaves(issuedBy: old.fingerprint)
+        if !stillActive.isEmpty && !force { return .refused(oldCA: old, stillActive: stillActive) }
+        var archives = [(from: String, to: String)]()
+        let certificatePath = "\(PKIDirectory.historyFolder)/ca-\(old.serial).crt"
+        let keyPath = "\(PKIDirectory.historyFolder)/ca-\(old.serial).key"
+        archives.append((old.certificatePath, certificatePath))
+        if let key = old.keyPath, FileManager.default.fileExists(atPath: directory.absolute(key)) {
+            archives.append((key, keyPath))
+            old.keyPath = keyPath
+        } else {
+            old.keyPath = nil
+        }
+        old.certificatePath = certificatePath
+        old.caRole = .retired
+        old.status = .superseded
+        old.supersededAt = date
+        let retired = old
+        try commit(
+            kind: "retire", summary: "old CA \(old.subject) retired", archives: archives, newFiles: [], at: date
+        ) { db in try retired.update(db) }
+        return .retired(retired, stillActive: stillActive)
+    }
+
+    /// `Name` → `Name G2`, `Name G2` → `Name G3`.
+    static func nextGeneration(of name: String) -> String {
+        if let space = name.lastIndex(of: " ") {
+            let suffix = name[name.index(after: space)...]
+            if suffix.hasPrefix("G"), let generation = Int(suffix.dropFirst()), generation >= 1 {
+                return "\(name[..<space]) G\(generation + 1)"
+            }
+        }
+        return name + " G2"
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A CRL `dbpki crl` made.
+public struct PublishedCRL: Sendable {
+    /// The CRL as PEM (`X509 CRL`).
+    public var pem: String
+    /// The CRL as parsed back.
+    public var info: CRLInfo
+    /// Its cRLNumber.
+    public var number: Int64
+    /// The CA that signed it.
+    public var authority: InventoryRecord
+}
+
+extension PKIStore {
+    /// Default time to nextUpdate: 30 days.
+    public static let defaultCRLDays = 30
+
+    /// Signs a CRL with the current CA (or, `old: true` during a rollover, the old CA)
+    /// listing every revoked certificate that CA issued, with thisUpdate now, nextUpdate
+    /// `days` later and a cRLNumber one above the last this CA used (stored in the
+    /// inventory, so it only ever increases).
+    ///
+    /// Reason codes are written for every reason but `unspecified` (RFC 5280 says to
+    /// omit that one). GnuTLS 3.7 cannot write CRL entry extensions at all: on that
+    /// engine a CRL whose entries carry reasons is refused (an error naming
+    /// `--backend openssl`) unless `includeReasons` is false, which leaves every reason out.
+    public func makeCRL(
+        old: Bool = false, days: Int = defaultCRLDays, includeReasons: Bool = true, issuer: CertificateIssuer
+    )
+        throws -> PublishedCRL
+    {
+        guard days >= 1 else { throw PKIError(.invalidArgument, "--days must be at least 1") }
+        let role: InventoryRecord.CARole = old ? .old : .current
+        guard let record = try inventory.ca(role) else {
+            throw PKIError(
+                .notFound,
+                old
+                    ? "no rollover in progress: \(directory.path) has no old CA to sign a CRL with"
+                    : "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+        }
+        let authority =
+            old
+            ? try directory.authority(
+                certificatePath: directory.oldCACertificatePath, keyPath: directory.oldCAKeyPath, backend: backend)
+            : try currentAuthority()
+        guard authority.info.fingerprintHex == record.fingerprint else {
+            throw PKIError(
+                .invalidInput,
+                "the \(role.rawValue) CA's files are not the CA the inventory recorded; run 'dbpki doctor --dir \(directory.path)'"
+            )
+        }
+        let revoked = try inventory.all().filter { $0.status == .revoked && $0.issuerFingerprint == record.fingerprint }
+        let entries = revoked.map { entry in
+            let reason = entry.revocationReason.flatMap { name in RevocationReason.allCases.first { $0.name == name } }
+            return RevokedCertificate(
+                serialNumber: entry.serialNumber, revocationDate: entry.revokedAt ?? entry.recordedAt,
+                reason: includeReasons && reason != .unspecified ? reason : nil)
+        }
+        let now = Date(timeIntervalSince1970: issuer.now().timeIntervalSince1970.rounded(.down))
+        let number =
+            try inventory.read { db in try Inventory.lastCRLNumber(caFingerprint: record.fingerprint, in: db) } + 1
+        let request = CRLRequest(
+            thisUpdate: now, nextUpdate: now.addingTimeInterval(TimeInterval(days) * 86_400),
+            crlNumber: SerialNumber.encode(UInt64(number)), revoked: entries,
+            authorityKeyIdentifier: authority.info.subjectKeyIdentifier)
+        let der: [UInt8]
+        do {
+            der = try issuer.backend.createCRL(request, issuer: authority.certificate, signingKey: authority.key)
+        } catch let error as PKIError where error.code == .unsupported && entries.contains(where: { $0.reason != nil })
+        {
+            let count = entries.filter { $0.reason != nil }.count
+            throw PKIError(
+                .unsupported,
+                "the \(issuer.backend.engine.name) engine cannot write CRL reason codes (\(count) revoked certificate"
+                    + "\(count == 1 ? " carries one" : "s carry one")): use --backend openssl, or --no-reasons to leave them out"
+            )
+        }
+        try inventory.recordCRLNumber(number, caFingerprint: record.fingerprint, at: now)
+        return PublishedCRL(
+            pem: PEM.encode(label: "X509 CRL", der: der), info: try backend.parseCRL(der: der), number: number,
+            authority: record)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// What `renew` did to one certificate.
+public struct Renewal: Sendable {
+    /// The name renewed.
+    public var name: String
+    /// The record of the certificate it replaced (now superseded, under `history/`).
+    public var previous: InventoryRecord
+    /// The new certificate.
+    public var certificate: CertificateInfo
+    /// True when the key was kept (`--reuse-key`).
+    public var reusedKey: Bool
+}
+
+extension PKIStore {
+    /// Renews NAME: the same subject, names and profile (server or client), signed by the
+    /// current CA with a new serial and validity, at the same paths. The previous
+    /// certificate moves to `history/NAME-SERIAL.crt` and is marked superseded (a revoked
+    /// one stays revoked). The key is new (of `keyType`, or the same type as before)
+    /// unless `reuseKey`.
+    @discardableResult
+    public func renew(
+        name: String, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil, reuseKey: Bool = false,
+        issuer: CertificateIssuer
+    ) throws -> Renewal {
+        try PKIDirectory.validate(name: name)
+        if reuseKey && keyType != nil {
+            throw PKIError(.invalidArgument, "--reuse-key keeps the key, so it cannot change its type (--key-type)")
+        }
+        guard let record = try inventory.current(name: name) else {
+            throw PKIError(
+                .notFound,
+                "no certificate named '\(name)' in \(directory.path): issue it with 'dbpki issue \(name)' first")
+        }
+        if reuseKey && record.status == .revoked {
+            throw PKIError(
+                .invalidArgument,
+                "'\(name)' is revoked (\(record.revocationReason ?? "unspecified")): renew it with a new key (without --reuse-key)"
+            )
+        }
+        let (der, oldKey) = try directory.issued(name, backend: backend)
+        let info = try backend.parseCertificate(der: der)
+        guard info.fingerprintHex == record.fingerprint else {
+            throw PKIError(
+                .invalidInput,
+                "\(directory.certificatePath(of: name)) is not the certificate the inventory recorded for '\(name)'; "
+                    + "run 'dbpki doctor --dir \(directory.path)'")
+        }
+        let profile = CertificateProfile(
+            role: record.kind == .client ? .client : .server,
+            subject: .commonName(LegacyAdoption.commonName(of: info.subject) ?? name),
+            subjectAlternativeNames: info.subjectAlternativeNames.filter {
+                switch $0 {
+                case .dns, .ip, .email, .uri: true
+                case .other: false
+                }
+            }, days: days)
+        let key: PrivateKey
+        if reuseKey {
+            guard try backend.privateKey(oldKey, matchesCertificate: der) else {
+                throw PKIError(
+                    .invalidInput,
+                    "\(directory.keyPath(of: name)) does not match \(directory.certificatePath(of: name))")
+            }
+            key = oldKey
+        } else {
+            key = try issuer.backend.generatePrivateKey(keyType ?? KeyType.matching(info.publicKey))
+        }
+        Failpoint.hit("renew.after-key")
+        let authority = try currentAuthority()
+        let renewed = try sign(profile, key: key, authority: authority, issuer: issuer)
+        try replace(
+            name: name, existing: record, with: renewed, key: key, keepKey: reuseKey, kind: record.kind,
+            profile: record.profile, authority: authority, operation: "renew", issuer: issuer)
+        return Renewal(name: name, previous: record, certificate: renewed, reusedKey: reuseKey)
+    }
+
+    /// Renews every active server and client certificate with less than `window` left
+    /// before its notAfter, in name order.
+    public func renewExpiring(
+        within window: TimeInterval, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil,
+        reuseKey: Bool = false, issuer: CertificateIssuer
+    ) throws -> [Renewal] {
+        let limit = issuer.now().addingTimeInterval(window)
+        let due = try inventory.all().filter {
+            $0.kind != .ca && $0.status == .active && $0.certificatePath == "issued/\($0.name).crt"
+                && $0.notAfter < limit
+        }
+        return try due.map {
+            try renew(name: $0.name, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)
+        }
+    }
+}
+
+extension KeyType {
+    /// The key type of an existing key, for renewing it in kind (ECDSA P-256 when unknown).
+    public static func matching(_ key: PublicKeyDescription) -> KeyType {
+        switch key.algorithm {
+        case .rsa:
+            KeyType.allCases.first {
+                $0.publicKeyDescription.algorithm == .rsa && $0.publicKeyDescription.bits == key.bits
+            } ?? .rsa3072
+        case .ed25519: .ed25519
+        default: key.curve == "P-384" ? .ecdsaP384 : .ecdsaP256
+        }
+    }
+}

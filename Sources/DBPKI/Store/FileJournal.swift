@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// One rename an operation makes, with the SHA-256 of the bytes that must be at `to`
+/// afterwards, so that replaying it after a crash can tell "already done" from "to do".
+public struct FileMove: Codable, Hashable, Sendable {
+    /// Source, relative to the PKI directory.
+    public var from: String
+    /// Destination, relative to the PKI directory.
+    public var to: String
+    /// SHA-256 (hex) of the file's bytes.
+    public var sha256: String
+}
+
+/// An operation in the journal (`operation` table): its renames, and whether they are all done.
+struct JournalOperation: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "operation"
+    static let databaseDateEncodingStrategy = DatabaseDateEncodingStrategy.timeIntervalSince1970
+    static let databaseDateDecodingStrategy = DatabaseDateDecodingStrategy.timeIntervalSince1970
+
+    var id: Int64?
+    var kind: String
+    var summary: String
+    var state: String
+    var moves: [FileMove]
+    var startedAt: Date
+    var finishedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, summary, state, moves
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Carries out an operation's renames, idempotently, so the same list can be replayed
+/// after a crash at any point.
+struct FileJournal {
+    let root: String
+    let sha256: ([UInt8]) throws -> String
+
+    func absolute(_ relative: String) -> String { root + "/" + relative }
+
+    /// Renames `move.from` to `move.to` unless `to` already holds the expected bytes.
+    func perform(_ move: FileMove) throws {
+        let to = absolute(move.to)
+        let from = absolute(move.from)
+        if let bytes = FileManager.default.contents(atPath: to), try sha256([UInt8](bytes)) == move.sha256 {
+            // Done before the crash; a staged copy left behind is no longer needed.
+            if move.from.hasPrefix(PKIDirectory.stagingFolder + "/") { unlink(from) }
+            return
+        }
+        guard FileManager.default.fileExists(atPath: from) else {
+            throw PKIError(
+                .io,
+                "cannot finish moving \(move.from) to \(move.to): neither the source nor the expected destination is there"
+            )
+        }
+        try AtomicFile.makeDirectory(URL(fileURLWithPath: to).deletingLastPathComponent().path)
+        guard rename(from, to) == 0 else {
+            throw PKIError(.io, "\(move.to): cannot rename into place (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    /// Flushes the directories the moves touched, so the renames outlive a power loss
+    /// before the journal says they are done.
+    func syncDirectories(of moves: [FileMove]) {
+        let folders = Set(
+            moves.flatMap { [$0.from, $0.to] }.map {
+                URL(fileURLWithPath: absolute($0)).deletingLastPathComponent().path
+            })
+        for folder in folders {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
+    }
+}

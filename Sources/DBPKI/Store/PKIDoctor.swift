@@ -1,0 +1,125 @@
+import Foundation
+
+/// One inconsistency `dbpki doctor` found between the files of a PKI directory and its inventory.
+public struct DoctorFinding: Hashable, Sendable, CustomStringConvertible {
+    /// The file concerned (relative to the PKI directory), when there is one.
+    public var path: String?
+    /// What is wrong, in words.
+    public var problem: String
+
+    public var description: String { path.map { "\($0): \(problem)" } ?? problem }
+}
+
+extension PKIStore {
+    /// Checks the files against the inventory: every recorded certificate file is there
+    /// and is the recorded certificate (same SHA-256 fingerprint); every recorded key is
+    /// there, 0600, and matches its certificate; every certificate and key file under
+    /// the directory is recorded; there is exactly one current CA, `ca-old.*` exists exactly
+    /// when an old CA is recorded; every leaf's issuer is a recorded CA; no operation is
+    /// left half done and nothing is left in `.staging/`. Empty means consistent.
+    public func doctor() throws -> [DoctorFinding] {
+        var findings = recoveryProblems.map { DoctorFinding(path: nil, problem: $0) }
+        let records = try inventory.all()
+        var expected = Set<String>()
+        let fingerprints = Set(records.filter { $0.kind == .ca }.map(\.fingerprint))
+
+        for record in records {
+            let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
+            expected.insert(record.certificatePath)
+            var certificateDER: [UInt8]?
+            if let bytes = FileManager.default.contents(atPath: directory.absolute(record.certificatePath)) {
+                if let der = try? CertificateDecoder.certificates(from: [UInt8](bytes)).first,
+                    let digest = try? Hex.encode(backend.digest(.sha256, der))
+                {
+                    if digest == record.fingerprint {
+                        certificateDER = der
+                    } else {
+                        findings.append(
+                            DoctorFinding(
+                                path: record.certificatePath,
+                                problem:
+                                    "is not the recorded \(label) (fingerprint \(digest), recorded \(record.fingerprint))"
+                            ))
+                    }
+                } else {
+                    findings.append(
+                        DoctorFinding(path: record.certificatePath, problem: "is not a certificate (\(label))"))
+                }
+            } else {
+                findings.append(DoctorFinding(path: record.certificatePath, problem: "missing (recorded for \(label))"))
+            }
+            if let keyPath = record.keyPath {
+                expected.insert(keyPath)
+                findings += checkKey(keyPath, certificate: certificateDER, label: label)
+            } else if record.status == .active {
+                findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
+            }
+            if record.kind != .ca, record.status != .superseded {
+                if record.issuerFingerprint.map({ !fingerprints.contains($0) }) ?? true {
+                    findings.append(
+                        DoctorFinding(path: record.certificatePath, problem: "\(label) has no recorded issuing CA"))
+                }
+            }
+        }
+
+        let current = records.filter { $0.caRole == .current }
+        if current.count != 1 {
+            findings.append(DoctorFinding(path: nil, problem: "\(current.count) current CAs recorded (expected 1)"))
+        } else if current[0].certificatePath != "ca.crt" {
+            findings.append(
+                DoctorFinding(path: current[0].certificatePath, problem: "the current CA is recorded away from ca.crt"))
+        }
+        let old = records.filter { $0.caRole == .old }
+        if old.count > 1 { findings.append(DoctorFinding(path: nil, problem: "\(old.count) old CAs recorded")) }
+
+        for file in presentFiles() where !expected.contains(file) {
+            findings.append(DoctorFinding(path: file, problem: "not recorded in the inventory"))
+        }
+        let staged = (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
+        for file in staged {
+            findings.append(
+                DoctorFinding(
+                    path: "\(PKIDirectory.stagingFolder)/\(file)", problem: "left over from an interrupted operation"))
+        }
+        return findings
+    }
+
+    private func checkKey(_ keyPath: String, certificate: [UInt8]?, label: String) -> [DoctorFinding] {
+        let path = directory.absolute(keyPath)
+        guard FileManager.default.fileExists(atPath: path) else {
+            return [DoctorFinding(path: keyPath, problem: "missing (the key of \(label))")]
+        }
+        var findings = [DoctorFinding]()
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
+            .intValue, mode & 0o077 != 0
+        {
+            findings.append(
+                DoctorFinding(
+                    path: keyPath, problem: "is readable by others (mode \(String(mode, radix: 8)), expected 600)"))
+        }
+        guard let certificate else { return findings }
+        do {
+            let key = try directory.loadKey(path, backend: backend)
+            if try !backend.privateKey(key, matchesCertificate: certificate) {
+                findings.append(DoctorFinding(path: keyPath, problem: "does not match its certificate (\(label))"))
+            }
+        } catch let error as PKIError {
+            findings.append(DoctorFinding(path: keyPath, problem: "cannot be read as a key (\(error.message))"))
+        } catch {
+            findings.append(DoctorFinding(path: keyPath, problem: "cannot be read as a key"))
+        }
+        return findings
+    }
+
+    /// The certificate and key files dbpki keeps track of, relative to the directory.
+    private func presentFiles() -> [String] {
+        var files = ["ca.crt", "ca.key", "ca-old.crt", "ca-old.key"].filter {
+            FileManager.default.fileExists(atPath: directory.absolute($0))
+        }
+        for folder in ["issued", PKIDirectory.historyFolder] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.absolute(folder))) ?? []
+            files += names.sorted().filter { !$0.hasPrefix(".") || $0.contains(".tmp-") }.map { "\(folder)/\($0)" }
+        }
+        return files
+    }
+}

@@ -1,0 +1,336 @@
+import Foundation
+import GRDB
+
+/// A PKI directory opened for work: its lock held, its inventory open, and any operation
+/// a crash interrupted finished (or, if it had not started changing anything, undone).
+///
+/// Every change to the directory is one journaled operation:
+///
+/// 1. the new files (keys, certificates) are written and synced under `PKI/.staging/`;
+/// 2. one transaction records the inventory changes together with the operation's list
+///    of renames (old files to `history/` or `ca-old.*`, staged files into place),
+///    each with the SHA-256 of the bytes that must end up at its destination;
+/// 3. the renames are made, in order (a certificate always after its key);
+/// 4. a second transaction marks the operation done.
+///
+/// A crash before step 2 leaves only staged files, which the next open removes (roll
+/// back). A crash after it leaves a pending operation, whose renames the next open
+/// replays (roll forward): a rename whose destination already holds the expected bytes
+/// is skipped. Either way no reader ever sees a key without its certificate, and the
+/// inventory never records a file that will not be there. ``Failpoint``s between the
+/// steps let tests kill the process at each of them.
+public final class PKIStore {
+    /// How to open a directory.
+    public struct Options {
+        /// Create the directory (for `init`); otherwise it must hold a CA or an inventory.
+        public var create: Bool
+        /// How long to wait for another dbpki process's lock.
+        public var lockTimeout: TimeInterval
+        /// Called once when the lock is taken and this process has to wait.
+        public var onWait: (() -> Void)?
+        /// Throw when an interrupted operation cannot be finished (false for `doctor`,
+        /// which reports it instead).
+        public var strictRecovery: Bool
+
+        /// Options; defaults suit every mutating command.
+        public init(
+            create: Bool = false, lockTimeout: TimeInterval = PKILock.defaultTimeout, onWait: (() -> Void)? = nil,
+            strictRecovery: Bool = true
+        ) {
+            self.create = create
+            self.lockTimeout = lockTimeout
+            self.onWait = onWait
+            self.strictRecovery = strictRecovery
+        }
+    }
+
+    /// A new file an operation installs.
+    struct NewFile {
+        var bytes: [UInt8]
+        var mode: mode_t
+        /// Destination relative to the PKI directory.
+        var destination: String
+    }
+
+    /// The directory.
+    public let directory: PKIDirectory
+    /// The engine used to read certificates and keys.
+    public let backend: any PKIBackend
+    /// The inventory.
+    public let inventory: Inventory
+    /// What opening did that a user should hear about (adoption, recovery), one line each.
+    public private(set) var notices: [String] = []
+    /// Interrupted operations that could not be finished (only without `strictRecovery`).
+    public private(set) var recoveryProblems: [String] = []
+
+    private let lock: PKILock
+    let journal: FileJournal
+
+    /// Opens `directory`: takes the lock, opens (or creates, or adopts) the inventory and
+    /// finishes or undoes what a crash interrupted.
+    public init(_ directory: PKIDirectory, backend: any PKIBackend, options: Options = Options()) throws {
+        let fileManager = FileManager.default
+        if options.create {
+            try AtomicFile.makeDirectory(directory.path)
+        } else if !fileManager.fileExists(atPath: directory.caCertificatePath)
+            && !fileManager.fileExists(atPath: directory.inventoryPath)
+        {
+            throw PKIError(
+                .notFound, "\(directory.path) has no CA: run 'dbpki init --dir \(directory.path) --name NAME' first")
+        }
+        self.directory = directory
+        self.backend = backend
+        lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
+        inventory = try Inventory(path: directory.inventoryPath)
+        journal = FileJournal(root: directory.path) { Hex.encode(try backend.digest(.sha256, $0)) }
+        try adoptIfNeeded()
+        try recover(strict: options.strictRecovery)
+    }
+
+    /// The clock for inventory times.
+    func now(_ issuer: CertificateIssuer?) -> Date { issuer?.now() ?? Date() }
+
+    // MARK: - Operations
+
+    /// Runs one journaled operation (see the type's discussion): stages `newFiles`, records
+    /// `changes` and the renames in one transaction, renames, marks the operation done.
+    /// `archives` are existing files (relative paths) moved aside first.
+    func commit(
+        kind: String, summary: String, archives: [(from: String, to: String)], newFiles: [NewFile], at date: Date,
+        changes: (Database) throws -> Void
+    ) throws {
+        var moves = [FileMove]()
+        for archive in archives {
+            let bytes = try InputFile.read(directory.absolute(archive.from))
+            moves.append(FileMove(from: archive.from, to: archive.to, sha256: try journal.sha256(bytes)))
+        }
+        var staged = [String]()
+        defer {
+            // Until the transaction commits, staged files are the only trace: remove them on any error.
+            for path in staged { unlink(directory.absolute(path)) }
+        }
+        if !newFiles.isEmpty { try AtomicFile.makeDirectory(directory.stagingPath, mode: 0o700) }
+        let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        for (index, file) in newFiles.enumerated() {
+            let name = URL(fileURLWithPath: file.destination).lastPathComponent
+            let stagedPath = "\(PKIDirectory.stagingFolder)/\(tag)-\(index)-\(name)"
+            try AtomicFile.write(file.bytes, to: directory.absolute(stagedPath), mode: file.mode, overwrite: false)
+            staged.append(stagedPath)
+            moves.append(FileMove(from: stagedPath, to: file.destination, sha256: try journal.sha256(file.bytes)))
+        }
+        Failpoint.hit("\(kind).after-stage")
+        var operation = JournalOperation(
+            kind: kind, summary: summary, state: "pending", moves: moves, startedAt: date, finishedAt: nil)
+        try inventory.write { db in
+            try changes(db)
+            try operation.insert(db)
+        }
+        staged = []
+        Failpoint.hit("\(kind).after-journal")
+        for (index, move) in moves.enumerated() {
+            try journal.perform(move)
+            Failpoint.hit("\(kind).after-move-\(index + 1)")
+        }
+        journal.syncDirectories(of: moves)
+        operation.state = "done"
+        operation.finishedAt = date
+        try inventory.write { db in try operation.update(db) }
+        Failpoint.hit("\(kind).done")
+    }
+
+    /// Signs `profile` for `key`, drawing a new serial until `(issuer, serial)` is unused
+    /// in the inventory (serials never repeat).
+    func sign(
+        _ profile: CertificateProfile, key: PrivateKey, authority: SigningAuthority?, issuer: CertificateIssuer
+    ) throws -> CertificateInfo {
+        for _ in 0..<8 {
+            let der = try issuer.issue(profile, subjectKey: key, authority: authority)
+            let info = try backend.parseCertificate(der: der)
+            let taken = try inventory.read {
+                try Inventory.serialExists(issuer: info.issuer, serial: info.serialHex, in: $0)
+            }
+            if !taken { return info }
+        }
+        throw PKIError(.engine, "no unused serial number in 8 draws; the random source is broken")
+    }
+
+    /// The issuing CA.
+    public func currentAuthority() throws -> SigningAuthority {
+        try directory.authority(backend: backend)
+    }
+
+    static func keyPEM(_ key: PrivateKey) -> [UInt8] {
+        Array(PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER).utf8)
+    }
+
+    static func certificatePEM(_ der: [UInt8]) -> [UInt8] {
+        Array(PEM.encode(label: "CERTIFICATE", der: der).utf8)
+    }
+
+    // MARK: - init and issue
+
+    /// Creates the self-signed root CA, refusing to overwrite an existing one.
+    @discardableResult
+    public func createCA(name: String, keyType: KeyType, days: Int, issuer: CertificateIssuer) throws -> CertificateInfo
+    {
+        guard !directory.hasCA, try inventory.ca(.current) == nil else {
+            throw PKIError(
+                .alreadyExists,
+                "\(directory.path) already has a CA (\(directory.caCertificatePath)); refusing to overwrite it")
+        }
+        let key = try issuer.backend.generatePrivateKey(keyType)
+        Failpoint.hit("init.after-key")
+        let info = try sign(.rootCA(name: name, days: days), key: key, authority: nil, issuer: issuer)
+        let date = now(issuer)
+        let record = InventoryRecord(
+            certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.rootCA.rawValue,
+            issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
+            recordedAt: date)
+        try commit(
+            kind: "init", summary: "root CA \(info.subject)", archives: [],
+            newFiles: [
+                NewFile(bytes: Self.keyPEM(key), mode: AtomicFile.privateMode, destination: "ca.key"),
+                NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
+            ], at: date
+        ) { db in
+            var record = record
+            try record.insert(db)
+        }
+        return info
+    }
+
+    /// Issues NAME under `profile` with a new key, signed by the current CA. With `force`
+    /// an existing NAME is replaced: its certificate moves to `history/` and is marked
+    /// superseded (unless revoked); its key is replaced by the new one.
+    @discardableResult
+    public func issue(
+        name: String, profile: CertificateProfile, keyType: KeyType, issuer: CertificateIssuer, force: Bool = false
+    ) throws -> CertificateInfo {
+        try PKIDirectory.validate(name: name)
+        let existing = try inventory.current(name: name)
+        if !force && (existing != nil || FileManager.default.fileExists(atPath: directory.certificatePath(of: name))) {
+            throw PKIError(
+                .alreadyExists,
+                "\(name) is already issued (\(directory.certificatePath(of: name))); use --force to replace it, "
+                    + "or 'dbpki renew \(name)' to renew it")
+        }
+        let authority = try currentAuthority()
+        let key = try issuer.backend.generatePrivateKey(keyType)
+        Failpoint.hit("issue.after-key")
+        let info = try sign(profile, key: key, authority: authority, issuer: issuer)
+        try replace(
+            name: name, existing: existing, with: info, key: key, keepKey: false,
+            kind: profile.role == .client ? .client : .server, profile: profile.role.rawValue,
+            authority: authority, operation: "issue", issuer: issuer)
+        return info
+    }
+
+    /// Installs `info` (and `key`, unless `keepKey`) at `issued/NAME.*`, moving the
+    /// certificate there before to `history/NAME-SERIAL.crt`.
+    func replace(
+        name: String, existing: InventoryRecord?, with info: CertificateInfo, key: PrivateKey, keepKey: Bool,
+        kind: InventoryRecord.Kind, profile: String, authority: SigningAuthority, operation: String,
+        issuer: CertificateIssuer
+    ) throws {
+        let date = now(issuer)
+        let certificatePath = "issued/\(name).crt"
+        let keyPath = "issued/\(name).key"
+        var archives = [(from: String, to: String)]()
+        var previous = existing
+        if var old = previous, FileManager.default.fileExists(atPath: directory.absolute(certificatePath)) {
+            let historyPath = "\(PKIDirectory.historyFolder)/\(name)-\(old.serial).crt"
+            archives.append((certificatePath, historyPath))
+            old.certificatePath = historyPath
+            old.keyPath = nil
+            if old.status == .active {
+                old.status = .superseded
+                old.supersededAt = date
+            }
+            previous = old
+        }
+        var newFiles = [NewFile]()
+        if !keepKey {
+            newFiles.append(NewFile(bytes: Self.keyPEM(key), mode: AtomicFile.privateMode, destination: keyPath))
+        }
+        newFiles.append(
+            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: certificatePath))
+        let record = InventoryRecord(
+            certificate: info, name: name, kind: kind, profile: profile,
+            issuerFingerprint: authority.info.fingerprintHex,
+            certificatePath: certificatePath, keyPath: keyPath, recordedAt: date)
+        try commit(
+            kind: operation, summary: "\(name) serial \(info.serialHex)", archives: archives, newFiles: newFiles,
+            at: date
+        ) { db in
+            if let previous { try previous.update(db) }
+            var record = record
+            try record.insert(db)
+        }
+    }
+
+    // MARK: - Recovery and adoption
+
+    /// Replays pending operations, then removes staged files nothing refers to.
+    private func recover(strict: Bool) throws {
+        let pending = try inventory.read { db in
+            try JournalOperation.filter(Column("state") == "pending").order(Column("id")).fetchAll(db)
+        }
+        var stillPending = [JournalOperation]()
+        for var operation in pending {
+            do {
+                for move in operation.moves { try journal.perform(move) }
+                journal.syncDirectories(of: operation.moves)
+                operation.state = "done"
+                operation.finishedAt = Date()
+                let finished = operation
+                try inventory.write { db in try finished.update(db) }
+                notices.append("finished an interrupted \(operation.kind) (\(operation.summary))")
+            } catch let error as PKIError {
+                let problem =
+                    "an interrupted \(operation.kind) (\(operation.summary), operation \(operation.id ?? 0)) "
+                    + "cannot be finished: \(error.message)"
+                if strict { throw PKIError(.io, problem + "; run 'dbpki doctor --dir \(directory.path)'") }
+                recoveryProblems.append(problem)
+                stillPending.append(operation)
+            }
+        }
+        let referenced = Set(stillPending.flatMap { $0.moves.map(\.from) })
+        let staged = (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
+        var removed = 0
+        for file in staged where !referenced.contains("\(PKIDirectory.stagingFolder)/\(file)") {
+            if unlink(directory.stagingPath + "/" + file) == 0 { removed += 1 }
+        }
+        if removed > 0 {
+            notices.append(
+                "rolled back an interrupted operation that had not changed the PKI yet (removed \(removed) staged file"
+                    + (removed == 1 ? ")" : "s)"))
+        }
+    }
+
+    /// Records the files of a directory that has no inventory yet (made before dbpki kept
+    /// one, or whose inventory was removed): CAs, issued and history certificates.
+    private func adoptIfNeeded() throws {
+        guard try !inventory.read(Inventory.isInitialized) else { return }
+        let adoption = try LegacyAdoption(directory: directory, backend: backend).records(at: Date())
+        try inventory.write { db in
+            var skipped = 0
+            for var record in adoption {
+                if try Inventory.serialExists(issuer: record.issuer, serial: record.serial, in: db)
+                    || InventoryRecord.filter(Column("fingerprint") == record.fingerprint).fetchCount(db) > 0
+                {
+                    skipped += 1
+                    continue
+                }
+                try record.insert(db)
+            }
+            try Inventory.markInitialized(db, how: adoption.isEmpty ? "created" : "adopted")
+            if !adoption.isEmpty {
+                let cas = adoption.filter { $0.kind == .ca }.count
+                notices.append(
+                    "adopted \(directory.path) into its new inventory: \(cas) CA\(cas == 1 ? "" : "s") and "
+                        + "\(adoption.count - cas - skipped) certificate\(adoption.count - cas - skipped == 1 ? "" : "s")"
+                        + (skipped > 0 ? " (\(skipped) duplicate file\(skipped == 1 ? "" : "s") not recorded)" : ""))
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import DBPKI
+
+struct CARolloverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollover",
+        abstract: "Make a new root CA the issuing CA and keep the old one trusted.",
+        discussion: """
+            Creates a new self-signed root CA. It becomes PKI/ca.crt and PKI/ca.key (0600) and signs everything \
+            issued or renewed from now on; the previous CA moves to PKI/ca-old.crt and ca-old.key and stays \
+            trusted: every bundle written from now on carries both CA certificates, the new one first (the merged \
+            bundle). Existing certificates keep working; renew them under the new CA, then run \
+            'dbpki ca retire-old'. A second rollover is refused until the old CA is retired.
+
+            The new CA's name defaults to the old one's with a generation suffix ("Example DB CA" becomes \
+            "Example DB CA G2"); its key type defaults to the old CA's; its validity to 20 years.
+
+            Example:
+              $ dbpki ca rollover --dir pki
+              new root CA 'CN=Example DB CA G2' (EC P-256) issues from now on, valid until 2046-11-26T01:00:00Z
+              old CA 'CN=Example DB CA' stays trusted until 'dbpki ca retire-old'; 2 active certificates are still signed by it
+            """
+    )
+
+    @Option(help: "The PKI directory.")
+    var dir: String
+
+    @Option(help: "The new CA's common name (default: the old name with a G2, G3, ... suffix).")
+    var name: String?
+
+    @Option(help: "Key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519 (default: the old CA's).")
+    var keyType: KeyType?
+
+    @Option(help: "Validity in days.")
+    var days: Int = CertificateProfile.defaultCADays
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--name must not be empty")
+        }
+        if days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
+    }
+
+    func run() throws {
+        let store = try engine.openStore(dir)
+        let (new, old) = try store.rolloverCA(name: name, keyType: keyType, days: days, issuer: engine.issuer())
+        let still = try store.inventory.activeLeaves(issuedBy: old.fingerprint)
+        print(
+            "new root CA '\(new.subject)' (\(new.publicKey)) issues from now on, valid until "
+                + RFC3339.format(new.notAfter))
+        print(
+            "old CA '\(old.subject)' stays trusted until 'dbpki ca retire-old'; \(still.count) active certificate"
+                + (still.count == 1 ? " is" : "s are") + " still signed by it"
+                + (still.isEmpty ? "" : " (\(still.map(\.name).joined(separator: ", ")))"))
+        print("  \(store.directory.caCertificatePath)")
+        print("  \(store.directory.caKeyPath) (0600)")
+        print("  \(store.directory.oldCACertificatePath)")
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import DBPKI
+import Foundation
+
+struct CAStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the rollover phase, both CAs and what is still signed by the old one.",
+        discussion: """
+            The phase is one of: single CA; rollover in progress (the new CA issues, the old one is still in the \
+            bundles, and active certificates are still signed by it); ready to retire (nothing active is signed by \
+            the old CA: run 'dbpki ca retire-old'). --json prints the same as one object with phase (single-ca, \
+            rollover-in-progress, ready-to-retire), current_ca, old_ca (subject, serial, not_after, fingerprint) and \
+            still_on_old_ca (names).
+
+            Example:
+              $ dbpki ca status --dir pki
+              phase            rollover in progress
+              current CA       CN=Example DB CA G2  serial 4f0c...  not after 2046-11-26T01:00:00Z
+              old CA           CN=Example DB CA  serial 3bec...  not after 2046-11-20T22:45:16Z
+              still on old CA  db1, app
+              next             dbpki renew NAME --dir pki for each, then dbpki ca retire-old --dir pki
+            """
+    )
+
+    @Option(help: "The PKI directory.")
+    var dir: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        let store = try engine.openStore(dir)
+        let status = try store.caStatus()
+        if json {
+            func ca(_ record: InventoryRecord?) -> Any {
+                guard let record else { return NSNull() }
+                return [
+                    "subject": record.subject, "serial": record.serial, "not_after": RFC3339.format(record.notAfter),
+                    "fingerprint_sha256": record.fingerprint,
+                ]
+            }
+            let object: [String: Any] = [
+                "phase": status.phase.rawValue, "current_ca": ca(status.current), "old_ca": ca(status.old),
+                "still_on_old_ca": status.stillOnOldCA.map(\.name),
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        func line(_ label: String, _ value: String) {
+            print(label.padding(toLength: 17, withPad: " ", startingAt: 0) + value)
+        }
+        func describe(_ record: InventoryRecord) -> String {
+            "\(record.subject)  serial \(record.serial)  not after \(RFC3339.format(record.notAfter))"
+        }
+        line("phase", status.phase.text)
+        if let current = status.current { line("current CA", describe(current)) }
+        if let old = status.old {
+            line("old CA", describe(old))
+            line(
+                "still on old CA",
+                status.stillOnOldCA.isEmpty ? "none" : status.stillOnOldCA.map(\.name).joined(separator: ", "))
+        }
+        switch status.phase {
+        case .singleCA: break
+        case .rolloverInProgress:
+            line("next", "dbpki renew NAME --dir \(dir) for each, then dbpki ca retire-old --dir \(dir)")
+        case .readyToRetire: line("next", "dbpki ca retire-old --dir \(dir)")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import DBPKI
+
+struct CRLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crl",
+        abstract: "Write a signed CRL listing every revoked certificate of a CA.",
+        discussion: """
+            Writes FILE (PEM, X509 CRL) signed by the PKI's current CA, or with --ca old during a rollover by the \
+            old CA, listing every certificate that CA issued and 'dbpki revoke' marked revoked, with thisUpdate now, \
+            nextUpdate --days later (default 30), and a CRL number one above the last one this CA signed (kept in \
+            the inventory, so it only ever increases). Publish a new CRL before nextUpdate.
+
+            Reason codes are written for every reason but unspecified. GnuTLS 3.7 cannot write CRL entry \
+            extensions at all, so with --backend gnutls a CRL whose entries carry reasons is refused (exit 69, \
+            naming --backend openssl) unless --no-reasons, which leaves every reason out.
+
+            Examples:
+              dbpki crl --dir pki --out pki.crl
+              dbpki verify chain pki/issued/db1.crt --trust pki/ca.crt --crl pki.crl --backend both
+              dbpki crl --dir pki --out old.crl --ca old
+            """
+    )
+
+    enum Authority: String, ExpressibleByArgument, CaseIterable {
+        case current
+        case old
+    }
+
+    @Option(help: "The PKI directory.")
+    var dir: String
+
+    @Option(help: "The CRL file to write.")
+    var out: String
+
+    @Option(help: "The signing CA: current, or old during a rollover.")
+    var ca: Authority = .current
+
+    @Option(help: "Days until nextUpdate.")
+    var days: Int = PKIStore.defaultCRLDays
+
+    @Flag(help: "Leave reason codes out of the CRL entries (needed with --backend gnutls when reasons were given).")
+    var noReasons = false
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if days < 1 || days > 3650 { throw ValidationError("--days must be between 1 and 3650") }
+    }
+
+    func run() throws {
+        let store = try engine.openStore(dir)
+        let crl = try store.makeCRL(old: ca == .old, days: days, includeReasons: !noReasons, issuer: engine.issuer())
+        try AtomicFile.write(crl.pem, to: out, mode: AtomicFile.publicMode)
+        let count = crl.info.revoked.count
+        print(
+            "wrote CRL number \(crl.number) signed by '\(crl.authority.subject)' listing \(count) revoked certificate"
+                + (count == 1 ? "" : "s") + ", next update \(crl.info.nextUpdate.map(RFC3339.format) ?? "none")")
+        print("  \(FilePaths.absolute(out))")
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import DBPKI
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check a PKI directory's files against its inventory.",
+        discussion: """
+            First finishes (or undoes) any operation a crash interrupted, as every command does when it opens a \
+            PKI directory; then checks: every recorded certificate file is there and is the recorded certificate \
+            (same SHA-256 fingerprint); every recorded key is there, mode 0600, and matches its certificate; every \
+            .crt and .key file in PKI/, PKI/issued/ and PKI/history/ is recorded; there is one current CA, and \
+            ca-old.crt exists only during a rollover; every certificate's issuing CA is recorded; nothing is left \
+            in PKI/.staging/. Prints one line per problem and exits 1 if there is any, 0 when all agree.
+
+            How dbpki stays consistent: new files are written under PKI/.staging/ first; one inventory transaction \
+            records the change and the renames to make; the renames follow; a second transaction marks them done. \
+            A crash (even kill -9) at any point leaves either nothing changed (staged files, removed by the next \
+            command) or a recorded operation that the next command finishes. For tests only, DBPKI_FAILPOINT=NAME \
+            (such as issue.after-journal) makes dbpki kill itself at that point.
+
+            Example:
+              $ dbpki doctor --dir pki
+              ok: 1 CA and 3 certificates; files and inventory agree
+            """
+    )
+
+    @Option(help: "The PKI directory.")
+    var dir: String
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        let store = try engine.openStore(dir, strictRecovery: false)
+        let findings = try store.doctor()
+        if findings.isEmpty {
+            let records = try store.inventory.all()
+            let cas = records.filter { $0.kind == .ca }.count
+            print(
+                "ok: \(cas) CA\(cas == 1 ? "" : "s") and \(records.count - cas) certificate"
+                    + "\(records.count - cas == 1 ? "" : "s"); files and inventory agree")
+            return
+        }
+        for finding in findings { print(finding.description) }
+        CLIOutput.stderr(
+            "\(findings.count) problem\(findings.count == 1 ? "" : "s") in \(store.directory.path)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import DBPKI
+
+struct RenewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "renew",
+        abstract: "Re-issue a certificate with the same names: new serial, new validity, new key.",
+        discussion: """
+            renew NAME re-issues PKI/issued/NAME.crt with the same subject, DNS and IP names and profile (server or \
+            client), signed by the PKI's current CA (after 'dbpki ca rollover', the new CA), at the same paths: \
+            PKI/issued/NAME.crt and PKI/issued/NAME.key (0600). The key is new, of the same type as before unless \
+            --key-type, or kept with --reuse-key. The previous certificate moves to PKI/history/NAME-SERIAL.crt and \
+            is marked superseded in the inventory. The validity is --days (default 825), never past the CA's.
+
+            --expiring-within renews every active certificate with less than that left (30d or 30: days), \
+            which is what the 30-day expiry alarm asks for, and prints each one it renewed.
+
+            Servers pick up the new files on reload (redis: CONFIG SET tls-cert-file / tls-key-file; mongod: \
+            restart or rotateCertificates).
+
+            Examples:
+              dbpki renew db1 --dir pki
+              dbpki renew db1 --dir pki --reuse-key --days 365
+              dbpki renew --expiring-within 30d --dir pki
+            """
+    )
+
+    @Argument(help: "The certificate's name (as given to dbpki issue).")
+    var name: String?
+
+    @Option(help: "The PKI directory.")
+    var dir: String
+
+    @Flag(help: "Keep the current key instead of making a new one.")
+    var reuseKey = false
+
+    @Option(help: "Validity in days (capped at the CA's expiry).")
+    var days: Int = CertificateProfile.defaultLeafDays
+
+    @Option(help: "Key type of the new key (default: the same type as the current key).")
+    var keyType: KeyType?
+
+    @Option(help: "Renew every active certificate with less than this left, in days: 30d or 30.")
+    var expiringWithin: String?
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        switch (name, expiringWithin) {
+        case (nil, nil): throw ValidationError("give a NAME to renew, or --expiring-within DAYS")
+        case (.some, .some): throw ValidationError("give either a NAME or --expiring-within, not both")
+        case (.some(let name), nil): try PKIDirectory.validate(name: name)
+        case (nil, .some(let window)): _ = try Self.days(in: window)
+        }
+        if days < 1 { throw ValidationError("--days must be at least 1") }
+        if reuseKey && keyType != nil {
+            throw ValidationError("--reuse-key keeps the key, so it cannot be combined with --key-type")
+        }
+    }
+
+    /// `30d` or `30` as a number of days.
+    static func days(in window: String) throws -> Int {
+        let digits = window.hasSuffix("d") ? String(window.dropLast()) : window
+        guard let days = Int(digits), days >= 0, days <= 36_500 else {
+            throw ValidationError("--expiring-within takes days, such as 30d or 30 (not '\(window)')")
+        }
+        return days
+    }
+
+    func run() throws {
+        let store = try engine.openStore(dir)
+        let issuer = engine.issuer()
+        if let name {
+            let renewal = try store.renew(
+                name: name, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)
+            let certificate = renewal.certificate
+            let names = certificate.subjectAlternativeNames.map(\.description).joined(separator: ", ")
+            print(
+                "renewed \(renewal.previous.kind.rawValue) certificate '\(certificate.subject)'"
+                    + (names.isEmpty ? "" : " for \(names)")
+                    + ", serial \(certificate.serialHex) (was \(renewal.previous.serial)), valid until "
+                    + "\(RFC3339.format(certificate.notAfter)), signed by '\(certificate.issuer)'")
+            print("  \(store.directory.certificatePath(of: name))")
+            print("  \(store.directory.keyPath(of: name)) (0600\(renewal.reusedKey ? ", key kept" : ", new key"))")
+            print("  previous: \(store.directory.absolute("history/\(name)-\(renewal.previous.serial).crt"))")
+        } else if let expiringWithin {
+            let window = try Self.days(in: expiringWithin)
+            let renewals = try store.renewExpiring(
+                within: Double(window) * 86_400, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)
+            if renewals.isEmpty {
+                print("nothing to renew: no active certificate expires within \(window) days")
+            }
+            for renewal in renewals {
+                print(
+                    "renewed \(renewal.name): serial \(renewal.certificate.serialHex) (was \(renewal.previous.serial), "
+                        + "expiring \(RFC3339.format(renewal.previous.notAfter))), valid until "
+                        + RFC3339.format(renewal.certificate.notAfter))
+            }
+        }
+    }
+}

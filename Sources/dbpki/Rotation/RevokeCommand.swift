@@ -1,0 +1,55 @@
+import ArgumentParser
+import DBPKI
+
+struct RevokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Mark a certificate revoked, for the next CRL of its CA.",
+        discussion: """
+            Records NAME's certificate (the one at PKI/issued/NAME.crt), or the certificate with --serial (any \
+            certificate of the PKI, a superseded one too), as revoked now with --reason. Nothing is deleted. \
+            Publish the change with 'dbpki crl', which lists every revoked certificate of the CA that signed it.
+
+            Reasons (RFC 5280): unspecified (the default; a CRL leaves it out, as RFC 5280 asks), keyCompromise, \
+            affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn. certificateHold is not \
+            offered: dbpki never un-revokes.
+
+            Examples:
+              dbpki revoke db1 --dir pki --reason keyCompromise
+              dbpki revoke --serial 3bec3cc5f2bb0b7723f0f7b0273ff9c --dir pki
+              dbpki crl --dir pki --out pki.crl
+            """
+    )
+
+    @Argument(help: "The certificate's name (as given to dbpki issue).")
+    var name: String?
+
+    @Option(help: "The serial number (hex, colons allowed) instead of a NAME.")
+    var serial: String?
+
+    @Option(help: "The dbpki PKI directory.")
+    var dir: String
+
+    @Option(
+        help: "unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation or privilegeWithdrawn.")
+    var reason: String = RevocationReason.unspecified.name
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if (name == nil) == (serial == nil) { throw ValidationError("give either a NAME or --serial") }
+        if let name { try PKIDirectory.validate(name: name) }
+        do { _ = try RevocationReason.parse(reason) } catch let error as PKIError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func run() throws {
+        let store = try engine.openStore(dir)
+        let record = try store.revoke(name: name, serial: serial, reason: try RevocationReason.parse(reason))
+        print(
+            "revoked \(record.kind.rawValue) certificate '\(record.name)' serial \(record.serial) "
+                + "(\(record.revocationReason ?? "unspecified")) at \(record.revokedAt.map(RFC3339.format) ?? "")")
+        print("publish it: dbpki crl --dir \(dir) --out FILE")
+    }
+}
