@@ -46,6 +46,7 @@ Run: DBPKI_BIN=.build/debug/dbpki python3 -m unittest discover -s Tests/Interop 
 """
 
 import collections
+import json
 import os
 import re
 import shutil
@@ -61,7 +62,7 @@ import zipfile
 
 import redis
 
-from interop_test import Service, dbpki, free_port, run, wait_for_port
+from interop_test import dbpki, free_port, run, wait_for_port
 
 BACKENDS = ["openssl", "gnutls"]
 PHASES = [
@@ -89,10 +90,13 @@ WORKS_IN = {
 }
 
 
-def pem_certificates(path):
+def read_text(path):
     with open(path) as f:
-        text = f.read()
-    return re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", text, re.S)
+        return f.read()
+
+
+def pem_certificates(path):
+    return re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", read_text(path), re.S)
 
 
 def subject_of(pem_text):
@@ -231,6 +235,7 @@ class ChangeoverTestCase(unittest.TestCase):
         self.timeline = Timeline()
         self.clients = {}
         self.durations = {}
+        self.phase_started = None
 
     @staticmethod
     def restore_environment(variable, value):
@@ -244,12 +249,12 @@ class ChangeoverTestCase(unittest.TestCase):
     def dbpki(self, *args, check=True):
         return dbpki(*args, "--backend", self.backend, check=check)
 
-    def ca_status(self):
-        return self.dbpki("ca", "status", "--dir", self.pki).stdout
-
-    def assert_phase(self, expected):
-        status = self.ca_status()
-        self.assertRegex(status, rf"(?m)^phase\s+{re.escape(expected)}\b", status)
+    def assert_phase(self, expected, still_on_old_ca=()):
+        """ca status --json reports the phase and what the old CA still signs."""
+        status = json.loads(self.dbpki("ca", "status", "--dir", self.pki, "--json").stdout)
+        self.assertEqual(status["phase"], expected, status)
+        self.assertEqual(sorted(status["still_on_old_ca"]), sorted(still_on_old_ca), status)
+        self.assertEqual(status["old_ca"] is None, expected == "single-ca", status)
         return status
 
     def verify_bundle(self, path, server_cert, expect_fit=True):
@@ -288,18 +293,57 @@ class ChangeoverTestCase(unittest.TestCase):
         for client in self.clients.values():
             client.join(timeout=CLIENT_TIMEOUT * 3 + RESTART_RETRY_SECONDS)
 
-    def run_phase(self, phase):
+    def switch(self, name, ca_file):
+        """The client downloads a CA file: its own copy, used from its next connection on."""
+        self.clients[name].ca = self.hand_out(ca_file, f"{name}-phase-{len(self.durations)}.crt")
+
+    def run_phase(self, phase, change=None):
+        """Makes the change clients can notice (a download, a reload), then lets them run.
+
+        The operator's dbpki commands run before, inside the previous phase: they change
+        nothing a client sees until the files are handed out or the server reloads them."""
+        self.end_phase()
+        if change is not None:
+            self.timeline.begin_change()
+            change()
         started = time.monotonic()
         self.timeline.enter(phase)
+        self.phase_started = (phase, started)
         while True:
             elapsed = time.monotonic() - started
             enough = all(client.count(phase) >= MIN_ATTEMPTS for client in self.clients.values())
             if (elapsed >= MIN_SECONDS and enough) or elapsed >= MAX_SECONDS:
                 break
             time.sleep(0.05)
-        self.durations[phase] = time.monotonic() - started
+
+    def end_phase(self):
+        """A phase lasts until the next change begins (the operator's commands included)."""
+        if self.phase_started is not None:
+            phase, started = self.phase_started
+            self.durations[phase] = time.monotonic() - started
+            self.phase_started = None
+
+    def start_service(self, name, args):
+        """A server on 127.0.0.1:self.port, its output in a log file, stopped by the test."""
+        log = open(os.path.join(self.tmp, f"{name}-{len(self.durations)}.log"), "wb")
+        self.addCleanup(log.close)
+        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        self.addCleanup(self.stop_process, process)
+        wait_for_port(self.port, process=process)
+        return process
+
+    @staticmethod
+    def stop_process(process):
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
 
     def check_clients(self, story):
+        self.end_phase()
         self.stop_clients()
         self.report(story)
         for name, client in self.clients.items():
@@ -346,6 +390,7 @@ class ChangeoverTestCase(unittest.TestCase):
             client = self.clients[name]
             failures = sum(t["verify"] + t["other"] for t in client.tally.values())
             example = next((m for (k, kind), m in client.examples.items() if kind == "verify"), "")
+            example = example.split("certificate verify failed: ")[-1]
             lines.append(f"  client {name}: {failures} failed connections"
                          + (f", {len(client.retries)} retries while the server restarted"
                             f" (longest wait {client.longest_retry:.2f}s)" if client.retries else "")
@@ -371,13 +416,16 @@ class ChangeoverTestCase(unittest.TestCase):
         self.assertNotEqual(new_ca, self.old_ca)
         self.assertNotEqual(subject_of(new_ca[0]), subject_of(self.old_ca[0]))
         self.new_ca = new_ca
-        status = self.assert_phase("rollover-in-progress")
-        self.assertIn("db1", status)
+        status = self.assert_phase("rollover-in-progress", still_on_old_ca=["db1"])
+        self.assertEqual(status["old_ca"]["subject"], subject_of(self.old_ca[0]))
+        self.assertEqual(status["current_ca"]["subject"], subject_of(new_ca[0]))
         # Retiring now would strand db1, still signed by the old CA.
         refused = self.dbpki("ca", "retire-old", "--dir", self.pki, check=False)
         self.assertEqual(refused.returncode, 1, refused.stdout + refused.stderr)
         self.assertIn("db1", refused.stdout + refused.stderr)
-        self.assert_phase("rollover-in-progress")
+        self.assertTrue(refused.stderr.startswith("error: "), refused.stderr)
+        self.assert_phase("rollover-in-progress", still_on_old_ca=["db1"])
+        self.assertEqual(pem_certificates(os.path.join(self.pki, "ca.crt")), new_ca)
         return self.hand_out(os.path.join(self.pki, "ca.crt"), "new-ca-only.crt")
 
     def assert_merged(self, ca_file):
@@ -385,17 +433,17 @@ class ChangeoverTestCase(unittest.TestCase):
 
     def renew(self):
         before = pem_certificates(os.path.join(self.pki, "issued", "db1.crt"))
-        key_before = open(os.path.join(self.pki, "issued", "db1.key")).read()
+        key_before = read_text(os.path.join(self.pki, "issued", "db1.key"))
         self.dbpki("renew", "db1", "--dir", self.pki)
         after = pem_certificates(os.path.join(self.pki, "issued", "db1.crt"))
         self.assertNotEqual(before, after)
-        self.assertNotEqual(key_before, open(os.path.join(self.pki, "issued", "db1.key")).read())
+        self.assertNotEqual(key_before, read_text(os.path.join(self.pki, "issued", "db1.key")))
         self.assert_phase("ready-to-retire")
 
     def retire_old(self):
         self.dbpki("ca", "retire-old", "--dir", self.pki)
         status = self.assert_phase("single-ca")
-        self.assertNotIn("rollover", status.split("\n")[0])
+        self.assertEqual(status["current_ca"]["subject"], subject_of(self.new_ca[0]))
 
     def assert_new_only(self, ca_file):
         self.assertEqual(pem_certificates(ca_file), self.new_ca)
@@ -430,13 +478,14 @@ class RedisChangeoverTest(ChangeoverTestCase):
         self.init_and_issue()
         out0 = self.bundle("bundle-0")
         zip0 = os.path.join(out0, "db1-crt.zip")
-        self.verify_bundle(zip0, os.path.join(out0, "server", "db1.crt"))
+        old_cert = os.path.join(out0, "server", "db1.crt")
+        self.verify_bundle(zip0, old_cert)
         original = self.unzip_ca(zip0)
         self.assertEqual(pem_certificates(original), self.old_ca)
 
-        server = Service(self, ["redis-server", os.path.join(out0, "server", "redis-tls.conf"), "--dir", self.tmp,
-                                "--save", "", "--appendonly", "no", "--logfile", os.path.join(self.tmp, "redis.log")])
-        wait_for_port(self.port, process=server.process)
+        server = self.start_service("redis", [
+            "redis-server", os.path.join(out0, "server", "redis-tls.conf"), "--dir", self.tmp, "--save", "",
+            "--appendonly", "no", "--logfile", os.path.join(self.tmp, "redis.log")])
         # The operator's connection: opened once, kept across the reload.
         admin = redis.Redis(host="127.0.0.1", port=self.port, ssl=True, ssl_ca_certs=original,
                             ssl_check_hostname=True, socket_timeout=5, socket_connect_timeout=5,
@@ -450,69 +499,67 @@ class RedisChangeoverTest(ChangeoverTestCase):
         self.check_with_redis_cli(0)
 
         # 1. ca rollover. C takes the new CA alone, too early.
-        self.timeline.begin_change()
         new_only = self.rollover()
-        self.verify_bundle(new_only, os.path.join(out0, "server", "db1.crt"), expect_fit=False)
-        self.clients["C"].ca = new_only
-        self.run_phase(1)
+        self.verify_bundle(new_only, old_cert, expect_fit=False)  # what C is about to see
+        self.run_phase(1, lambda: self.switch("C", new_only))
         self.check_with_redis_cli(1)
 
         # 2. Publish the merged bundle; A and D download it, B does not.
-        self.timeline.begin_change()
         out2 = self.bundle("bundle-2-merged")
         zip2 = os.path.join(out2, "db1-crt.zip")
-        self.verify_bundle(zip2, os.path.join(out0, "server", "db1.crt"))
+        self.verify_bundle(zip2, old_cert)
         merged = self.unzip_ca(zip2)
         self.assert_merged(merged)
         self.assert_merged(os.path.join(out2, "server", "ca.crt"))
-        self.clients["A"].ca = self.hand_out(merged, "A-merged.crt")
-        self.clients["D"].ca = self.hand_out(merged, "D-merged.crt")
-        self.run_phase(2)
+        self.run_phase(2, lambda: (self.switch("A", merged), self.switch("D", merged)))
         self.check_with_redis_cli(2)
 
-        # 3. Re-issue the server under the new CA and reload redis live (one CONFIG SET, so the
-        # new certificate and its new key are applied together).
+        # 3. Re-issue the server under the new CA and reload redis live. One CONFIG SET for the
+        # three (redis-py 4.3's config_set takes one name): the new certificate and its new key
+        # must be applied together.
         self.renew()
         out3 = self.bundle("bundle-3-reissued")
         new_cert = os.path.join(out3, "server", "db1.crt")
         self.verify_bundle(os.path.join(out3, "db1-crt.zip"), new_cert)
         self.verify_bundle(zip0, new_cert, expect_fit=False)  # B's download: what B is about to see
         self.verify_bundle(new_only, new_cert)  # C's file: about to work
-        self.timeline.begin_change()
-        # redis-py 4.3's config_set takes one name; the three must change in one command.
-        answer = admin.execute_command(
-            "CONFIG", "SET", "tls-cert-file", new_cert, "tls-key-file", os.path.join(out3, "server", "db1.key"),
-            "tls-ca-cert-file", os.path.join(out3, "server", "ca.crt"))
-        self.assertIn(answer, (True, b"OK", "OK"))
-        self.run_phase(3)
+
+        def reload():
+            answer = admin.execute_command(
+                "CONFIG", "SET", "tls-cert-file", new_cert, "tls-key-file", os.path.join(out3, "server", "db1.key"),
+                "tls-ca-cert-file", os.path.join(out3, "server", "ca.crt"))
+            self.assertIn(answer, (True, b"OK", "OK"))
+
+        self.run_phase(3, reload)
         self.check_with_redis_cli(3)
         self.assertEqual(admin.config_get("tls-cert-file")["tls-cert-file"], new_cert)
         self.assertEqual(admin.info("server")["run_id"], run_id, "redis restarted instead of reloading")
-        self.assertIsNone(server.process.poll())
+        self.assertIsNone(server.poll())
 
-        # 4. ca retire-old: accepted now that nothing active is signed by the old CA.
-        self.timeline.begin_change()
+        # 4. ca retire-old: accepted now that nothing active is signed by the old CA. Clients
+        # see no change.
         self.retire_old()
         self.run_phase(4)
         self.check_with_redis_cli(4)
 
-        # 5. Publish the new-only bundle; A downloads it (D stays on the merged one).
-        self.timeline.begin_change()
+        # 5. Publish the new-only bundle; A downloads it (D stays on the merged one). The
+        # server's tls-ca-cert-file follows (it only matters for client certificates).
         out5 = self.bundle("bundle-5-new-only")
         zip5 = os.path.join(out5, "db1-crt.zip")
         self.verify_bundle(zip5, new_cert)
-        self.verify_bundle(zip5, os.path.join(out0, "server", "db1.crt"), expect_fit=False)
+        self.verify_bundle(zip5, old_cert, expect_fit=False)
         final = self.unzip_ca(zip5)
         self.assert_new_only(final)
         self.assert_new_only(os.path.join(out5, "server", "ca.crt"))
-        self.clients["A"].ca = self.hand_out(final, "A-new-only.crt")
-        admin.execute_command("CONFIG", "SET", "tls-ca-cert-file", os.path.join(out5, "server", "ca.crt"))
-        self.run_phase(5)
+
+        def publish():
+            self.switch("A", final)
+            admin.execute_command("CONFIG", "SET", "tls-ca-cert-file", os.path.join(out5, "server", "ca.crt"))
+
+        self.run_phase(5, publish)
         self.check_with_redis_cli(5)
         self.assertEqual(admin.info("server")["run_id"], run_id)
-
         self.check_clients("redis")
-        server.stop()
 
     def test_redis_changeover_openssl(self):
         self.changeover("openssl")
@@ -530,11 +577,9 @@ class MongoDBChangeoverTest(ChangeoverTestCase):
         return out
 
     def serve(self, out):
-        server = Service(self, ["openssl", "s_server", "-accept", f"127.0.0.1:{self.port}",
-                                "-cert", os.path.join(out, "server", "db1.pem"),
-                                "-CAfile", os.path.join(out, "server", "ca.crt"), "-www", "-quiet"])
-        wait_for_port(self.port, process=server.process)
-        return server
+        return self.start_service("s_server", [
+            "openssl", "s_server", "-accept", f"127.0.0.1:{self.port}", "-cert", os.path.join(out, "server", "db1.pem"),
+            "-CAfile", os.path.join(out, "server", "ca.crt"), "-www", "-quiet"])
 
     def changeover(self, backend):
         self.backend = backend
@@ -542,61 +587,57 @@ class MongoDBChangeoverTest(ChangeoverTestCase):
         self.init_and_issue()
         out0 = self.bundle("bundle-0")
         original = os.path.join(out0, "MongoDB-CA.crt")
-        self.verify_bundle(original, os.path.join(out0, "server", "db1.pem"))
+        old_pem = os.path.join(out0, "server", "db1.pem")
+        self.verify_bundle(original, old_pem)
         self.assertEqual(pem_certificates(original), self.old_ca)
-        server = self.serve(out0)
+        servers = [self.serve(out0)]
 
         self.start_clients({name: self.hand_out(original, f"{name}-original.crt") for name in "ABCD"},
                            https_get(self.port), restart_retries=True)
         self.run_phase(0)
 
         # 1. ca rollover; C takes the new CA alone, too early.
-        self.timeline.begin_change()
         new_only = self.rollover()
-        self.clients["C"].ca = new_only
-        self.run_phase(1)
+        self.verify_bundle(new_only, old_pem, expect_fit=False)
+        self.run_phase(1, lambda: self.switch("C", new_only))
 
         # 2. Publish the merged MongoDB-CA.crt; A and D download it.
-        self.timeline.begin_change()
         out2 = self.bundle("bundle-2-merged")
         merged = os.path.join(out2, "MongoDB-CA.crt")
-        self.verify_bundle(merged, os.path.join(out0, "server", "db1.pem"))
+        self.verify_bundle(merged, old_pem)
         self.assert_merged(merged)
-        self.clients["A"].ca = self.hand_out(merged, "A-merged.crt")
-        self.clients["D"].ca = self.hand_out(merged, "D-merged.crt")
-        self.run_phase(2)
+        self.assert_merged(os.path.join(out2, "server", "ca.crt"))
+        self.run_phase(2, lambda: (self.switch("A", merged), self.switch("D", merged)))
 
-        # 3. Re-issue and restart the server with the new db1.pem (mongod: restart, or
-        # db.rotateCertificates() on 5.0+).
+        # 3. Re-issue and restart the server with the new db1.pem (mongod: a restart, or
+        # db.adminCommand({rotateCertificates: 1}) on 5.0+).
         self.renew()
         out3 = self.bundle("bundle-3-reissued")
         new_pem = os.path.join(out3, "server", "db1.pem")
         self.verify_bundle(os.path.join(out3, "MongoDB-CA.crt"), new_pem)
         self.verify_bundle(original, new_pem, expect_fit=False)
         self.verify_bundle(new_only, new_pem)
-        self.timeline.begin_change()
-        server.stop()
-        server = self.serve(out3)
-        self.run_phase(3)
 
-        # 4. ca retire-old.
-        self.timeline.begin_change()
+        def restart():
+            servers[0].terminate()
+            servers[0].wait(timeout=5)
+            servers[0] = self.serve(out3)
+
+        self.run_phase(3, restart)
+
+        # 4. ca retire-old; clients see no change.
         self.retire_old()
         self.run_phase(4)
 
         # 5. Publish the new-only MongoDB-CA.crt; A downloads it.
-        self.timeline.begin_change()
         out5 = self.bundle("bundle-5-new-only")
         final = os.path.join(out5, "MongoDB-CA.crt")
         self.verify_bundle(final, new_pem)
-        self.verify_bundle(final, os.path.join(out0, "server", "db1.pem"), expect_fit=False)
+        self.verify_bundle(final, old_pem, expect_fit=False)
         self.assert_new_only(final)
-        self.clients["A"].ca = self.hand_out(final, "A-new-only.crt")
-        self.run_phase(5)
-
+        self.run_phase(5, lambda: self.switch("A", final))
+        self.assertIsNone(servers[0].poll())
         self.check_clients("mongodb")
-        # The restart showed up as retries, if at all, never as failures.
-        server.stop()
 
     def test_mongodb_changeover_openssl(self):
         self.changeover("openssl")
