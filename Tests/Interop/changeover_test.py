@@ -396,6 +396,15 @@ class ChangeoverTestCase(unittest.TestCase):
                             f" (longest wait {client.longest_retry:.2f}s)" if client.retries else "")
                          + (f"; verify error: {example[:110]}" if example else ""))
         lines.append(f"  total {time.monotonic() - self.started:.1f}s")
+        # One line for the README's table: A's PINGs per phase, failed connections per client
+        # (boundary attempts included), restart retries, time.
+        a = self.clients["A"]
+        failed = {name: sum(t["verify"] + t["other"] for t in c.tally.values()) for name, c in self.clients.items()}
+        retries = sum(len(c.retries) for c in self.clients.values())
+        lines.append(f"  summary | {story} | {self.backend} | "
+                     + " ".join(str(a.tally[phase]["ok"]) for phase in range(len(PHASES)))
+                     + f" | {failed['A']} | {failed['D']} | {failed['B']} | {failed['C']} | {retries} | "
+                     + f"{time.monotonic() - self.started:.1f} s |")
         sys.stderr.write("\n".join(lines) + "\n")
 
     # Steps shared by both stories.
