@@ -64,7 +64,6 @@ import redis
 
 from interop_test import dbpki, free_port, run, wait_for_port
 
-BACKENDS = ["openssl", "gnutls"]
 PHASES = [
     "0 before rollover",
     "1 ca rollover",
@@ -133,7 +132,6 @@ class Client(threading.Thread):
 
     def __init__(self, name, ca, attempt, timeline, restart_retries=False):
         super().__init__(name=f"client-{name}", daemon=True)
-        self.label = name
         self.ca = ca  # replaced by the main thread when the client "downloads" a bundle
         self.attempt = attempt
         self.timeline = timeline
@@ -281,10 +279,10 @@ class ChangeoverTestCase(unittest.TestCase):
     # The clients and the phases.
 
     def start_clients(self, cas, attempt, restart_retries=False):
+        self.addCleanup(self.stop_clients)
         for name, ca in cas.items():
             client = Client(name, ca, attempt, self.timeline, restart_retries)
             self.clients[name] = client
-            self.addCleanup(self.stop_clients)
             client.start()
 
     def stop_clients(self):
