@@ -52,7 +52,10 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "DBPKITests", dependencies: ["DBPKI", "ZIPFoundation"]),
+        .testTarget(
+            name: "DBPKITests",
+            dependencies: ["DBPKI", "ZIPFoundation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "BackendConformanceTests",
             dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS", "ZIPFoundation"]

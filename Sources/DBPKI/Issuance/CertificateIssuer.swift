@@ -30,6 +30,9 @@ public struct CertificateIssuer: Sendable {
     public let backend: any PKIBackend
     /// The clock (injectable for tests).
     public var now: @Sendable () -> Date
+    /// Where serial numbers come from: ``SerialNumber/random()`` (injectable, so tests can
+    /// force a collision and see the inventory draw again).
+    public var serialNumbers: @Sendable () -> [UInt8] = { SerialNumber.random() }
 
     /// Makes an issuer over an engine.
     public init(backend: any PKIBackend, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -56,7 +59,7 @@ public struct CertificateIssuer: Sendable {
         let keyID = try keyIdentifier(ofSPKI: spki)
         let request = CertificateRequest(
             subject: profile.subject,
-            serialNumber: SerialNumber.random(),
+            serialNumber: serialNumbers(),
             notBefore: issuedAt.addingTimeInterval(-CertificateProfile.backdate),
             notAfter: notAfter,
             subjectPublicKeyInfo: spki,

@@ -112,7 +112,7 @@ extension PKIStore {
     }
 
     /// `Name` → `Name G2`, `Name G2` → `Name G3`.
-    static func nextGeneration(of name: String) -> String {
+    public static func nextGeneration(of name: String) -> String {
         if let space = name.lastIndex(of: " ") {
             let suffix = name[name.index(after: space)...]
             if suffix.hasPrefix("G"), let generation = Int(suffix.dropFirst()), generation >= 1 {
