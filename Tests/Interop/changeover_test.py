@@ -528,6 +528,8 @@ class RedisChangeoverTest(ChangeoverTestCase):
         out3 = self.bundle("bundle-3-reissued")
         new_cert = os.path.join(out3, "server", "db1.crt")
         self.verify_bundle(os.path.join(out3, "db1-crt.zip"), new_cert)
+        self.assert_merged(self.unzip_ca(os.path.join(out3, "db1-crt.zip")))  # still both until retire-old
+        self.assert_merged(os.path.join(out3, "server", "ca.crt"))
         self.verify_bundle(zip0, new_cert, expect_fit=False)  # B's download: what B is about to see
         self.verify_bundle(new_only, new_cert)  # C's file: about to work
 
@@ -622,6 +624,8 @@ class MongoDBChangeoverTest(ChangeoverTestCase):
         out3 = self.bundle("bundle-3-reissued")
         new_pem = os.path.join(out3, "server", "db1.pem")
         self.verify_bundle(os.path.join(out3, "MongoDB-CA.crt"), new_pem)
+        self.assert_merged(os.path.join(out3, "MongoDB-CA.crt"))  # still both until retire-old
+        self.assert_merged(os.path.join(out3, "server", "ca.crt"))
         self.verify_bundle(original, new_pem, expect_fit=False)
         self.verify_bundle(new_only, new_pem)
 
