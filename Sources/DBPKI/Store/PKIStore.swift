@@ -237,9 +237,12 @@ public final class PKIStore {
         let keyPath = "issued/\(name).key"
         var archives = [(from: String, to: String)]()
         var previous = existing
-        if var old = previous, FileManager.default.fileExists(atPath: directory.absolute(certificatePath)) {
+        if var old = previous {
             let historyPath = "\(PKIDirectory.historyFolder)/\(name)-\(old.serial).crt"
-            archives.append((certificatePath, historyPath))
+            // A certificate file deleted by hand stays recorded at its history path, for doctor to report.
+            if FileManager.default.fileExists(atPath: directory.absolute(certificatePath)) {
+                archives.append((certificatePath, historyPath))
+            }
             old.certificatePath = historyPath
             old.keyPath = nil
             if old.status == .active {
