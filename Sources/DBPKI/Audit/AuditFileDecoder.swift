@@ -1,0 +1,104 @@
+import Foundation
+
+/// Turns one file's bytes into the certificates an audit reads: every CERTIFICATE block
+/// of a PEM file (keys and other blocks never decoded), a DER certificate, or the
+/// certificates inside a zip's entries.
+enum AuditFileDecoder {
+    /// What one file gave.
+    enum Outcome {
+        /// Certificates with their locations.
+        case certificates([(location: String, der: [UInt8])])
+        /// Not a certificate file, inside a walked folder: ignored.
+        case skipped
+        /// Should have held certificates and did not.
+        case unreadable(String)
+        /// One DER SEQUENCE that may or may not be a certificate; when it does not read as
+        /// one, `report` says whether that is an unreadable input or a skipped file.
+        case derCandidate(location: String, der: [UInt8], report: Bool)
+    }
+
+    /// Extensions that say "this is a certificate": a DER file with one of them that does
+    /// not decode is reported even inside a folder.
+    static let certificateExtensions: Set<String> = ["crt", "cer", "cert", "der", "pem"]
+
+    private static let certificateBegin = Array("-----BEGIN CERTIFICATE-----".utf8)
+    private static let labels: Set<String> = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]
+
+    static func decode(path: String, named: Bool) -> Outcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch let error as PKIError {
+            return named ? .unreadable(error.message) : .skipped
+        } catch {
+            return .unreadable("cannot be read")
+        }
+        if ZipReader.looksLikeZip(bytes) {
+            do {
+                let contents = try ZipReader.read(bytes)
+                var found = [(location: String, der: [UInt8])]()
+                for file in contents.files {
+                    guard let ders = try? CertificateDecoder.certificates(from: file.contents) else { continue }
+                    found += ders.map { ("\(path)!\(file.name)", $0) }
+                }
+                if !found.isEmpty { return .certificates(found) }
+                return .unreadable(contents.problems.first.map { "zip: \($0)" } ?? "no certificate in the zip")
+            } catch let error as PKIError {
+                return .unreadable(error.message)
+            } catch {
+                return .unreadable("not a readable zip archive")
+            }
+        }
+        if PEM.looksLikePEM(bytes) {
+            let claimsCertificate = contains(bytes, certificateBegin)
+            do {
+                let blocks = try PEM.decode(bytes).filter { labels.contains($0.label) }
+                if !blocks.isEmpty { return .certificates(blocks.map { (path, $0.der) }) }
+                return named ? .unreadable("no certificate in PEM input") : .skipped
+            } catch let error as PKIError {
+                return named || claimsCertificate ? .unreadable(error.message) : .skipped
+            } catch {
+                return .unreadable("bad PEM")
+            }
+        }
+        if DERReader.isSingleSequence(bytes) {
+            let ext = (path as NSString).pathExtension.lowercased()
+            // Whether it really is a certificate is decided by the reader; a DER key in a
+            // folder fails there and is skipped unless its name says certificate.
+            return .derCandidate(location: path, der: bytes, report: named || certificateExtensions.contains(ext))
+        }
+        return named ? .unreadable(bytes.isEmpty ? "empty file" : "not PEM, DER or zip") : .skipped
+    }
+
+    /// The whole file via open/read: cheaper per file than FileManager and FileHandle.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PKIError(.io, "cannot be read (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PKIError(.io, "cannot be read") }
+        let size = Int(info.st_size)
+        guard size <= InputFile.maximumSize else {
+            throw PKIError(.invalidInput, "larger than \(InputFile.maximumSize >> 20) MiB")
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, size - offset) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                if count == 0 { break }
+                throw PKIError(.io, "read failed (\(String(cString: strerror(errno))))")
+            }
+            offset += count
+        }
+        return offset == size ? bytes : Array(bytes.prefix(offset))
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        return bytes.indices.dropLast(needle.count - 1).contains {
+            bytes[$0] == needle[0] && bytes[$0...].starts(with: needle)
+        }
+    }
+}
