@@ -40,7 +40,7 @@ let authorities: [Authority] = try types.map { type in
 }
 
 /// Days from AT to notAfter for certificate `index`: a spread with every stage represented.
-func daysLeft(_ index: Int) -> Double {
+@Sendable func daysLeft(_ index: Int) -> Double {
     switch index % 20 {
     case 0: return -Double(1 + index % 400)  // expired
     case 1: return 0.4  // expires today

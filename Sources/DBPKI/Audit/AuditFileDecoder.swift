@@ -17,10 +17,6 @@ enum AuditFileDecoder {
         case derCandidate(location: String, der: [UInt8], report: Bool)
     }
 
-    /// Extensions that say "this is a certificate": a DER file with one of them that does
-    /// not decode is reported even inside a folder.
-    static let certificateExtensions: Set<String> = ["crt", "cer", "cert", "der", "pem"]
-
     private static let certificateBegin = Array("-----BEGIN CERTIFICATE-----".utf8)
     private static let labels: Set<String> = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]
 
@@ -62,10 +58,9 @@ enum AuditFileDecoder {
             }
         }
         if DERReader.isSingleSequence(bytes) {
-            let ext = (path as NSString).pathExtension.lowercased()
-            // Whether it really is a certificate is decided by the reader; a DER key in a
-            // folder fails there and is skipped unless its name says certificate.
-            return .derCandidate(location: path, der: bytes, report: named || certificateExtensions.contains(ext))
+            // Inside a folder, a DER file that does not read as a certificate is reported only
+            // when it has a certificate's outline (a DER key, say, is skipped).
+            return .derCandidate(location: path, der: bytes, report: named || hasCertificateOutline(bytes))
         }
         return named ? .unreadable(bytes.isEmpty ? "empty file" : "not PEM, DER or zip") : .skipped
     }
@@ -93,6 +88,15 @@ enum AuditFileDecoder {
             offset += count
         }
         return offset == size ? bytes : Array(bytes.prefix(offset))
+    }
+
+    /// SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }: tbsCertificate, signatureAlgorithm, signature.
+    static func hasCertificateOutline(_ bytes: [UInt8]) -> Bool {
+        var outer = DERReader(bytes[...])
+        guard let sequence = try? outer.read(tag: 0x30) else { return false }
+        var inner = DERReader(sequence.content)
+        return (try? inner.read(tag: 0x30)) != nil && (try? inner.read(tag: 0x30)) != nil
+            && (try? inner.read(tag: 0x03)) != nil && inner.isAtEnd
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {

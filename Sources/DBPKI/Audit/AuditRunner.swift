@@ -37,6 +37,12 @@ public struct AuditRunner: Sendable {
         public var filesRead = 0
         /// Files inside walked folders that hold no certificate (keys, configs), ignored.
         public var filesSkipped = 0
+
+        /// Makes a collection (tests and other front ends build reports from their own certificates).
+        public init(certificates: [AuditedCertificate] = [], unreadable: [UnreadableInput] = []) {
+            self.certificates = certificates
+            self.unreadable = unreadable
+        }
     }
 
     /// Reads every input and probes every endpoint. Never throws: whatever cannot be
