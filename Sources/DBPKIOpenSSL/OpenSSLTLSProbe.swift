@@ -15,9 +15,13 @@ extension OpenSSLBackend: TLSProbing {
         SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
         SSL_CTX_set_security_level(context, 0)
         _ = SSL_CTX_set_cipher_list(context, "ALL:@SECLEVEL=0")
-        guard let connection = SSL_new(context) else { throw OpenSSLErrors.error(.engine, "cannot create a TLS session") }
+        guard let connection = SSL_new(context) else {
+            throw OpenSSLErrors.error(.engine, "cannot create a TLS session")
+        }
         defer { SSL_free(connection) }
-        guard SSL_set_fd(connection, socket) == 1 else { throw OpenSSLErrors.error(.engine, "cannot attach the socket") }
+        guard SSL_set_fd(connection, socket) == 1 else {
+            throw OpenSSLErrors.error(.engine, "cannot attach the socket")
+        }
         if let serverName {
             // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
             let ok = serverName.withCString {
@@ -25,7 +29,9 @@ extension OpenSSLBackend: TLSProbing {
                     connection, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name),
                     UnsafeMutableRawPointer(mutating: $0))
             }
-            guard ok == 1 else { throw OpenSSLErrors.error(.invalidArgument, "cannot send server name '\(serverName)'") }
+            guard ok == 1 else {
+                throw OpenSSLErrors.error(.invalidArgument, "cannot send server name '\(serverName)'")
+            }
         }
         while true {
             let result = SSL_connect(connection)

@@ -16,7 +16,8 @@ struct DBPKICommand: ParsableCommand {
             """,
         version: DBPKIVersion.text,
         subcommands: [
-            InitCommand.self, IssueCommand.self, BundleCommand.self, InspectCommand.self, AuditCommand.self, VerifyCommand.self,
+            InitCommand.self, IssueCommand.self, BundleCommand.self, InspectCommand.self, AuditCommand.self,
+            VerifyCommand.self,
             VersionCommand.self,
         ]
     )

@@ -86,7 +86,8 @@ struct AuditFieldReaderConformanceTests {
         for keyType in KeyType.allCases {
             let root = try pki.root("Root \(keyType.rawValue)", keyType: keyType)
             let leaf = try pki.issue(
-                .server(name: "db-\(keyType.rawValue).example.com", dns: ["db.example.com", "*.example.org"],
+                .server(
+                    name: "db-\(keyType.rawValue).example.com", dns: ["db.example.com", "*.example.org"],
                     ips: [IPAddress("192.0.2.1")!, IPAddress("2001:db8::1")!]), by: root, keyType: keyType)
             let client = try pki.issue(.client(name: "app Ω ünïcode"), by: root, keyType: keyType)
             for item in [root, leaf, client] {

@@ -52,7 +52,9 @@ struct AuditRunnerConformanceTests {
         }
     }
 
-    @Test("every input kind is read; keys never; one record per certificate with all its locations", arguments: EngineUnderTest.all)
+    @Test(
+        "every input kind is read; keys never; one record per certificate with all its locations",
+        arguments: EngineUnderTest.all)
     func inputKinds(engine: EngineUnderTest) throws {
         let pki = TestPKI(engine)
         let root = try pki.root()
@@ -105,8 +107,10 @@ struct AuditRunnerConformanceTests {
         let inFolder = try scratch.write("dir/broken.crt", "-----BEGIN CERTIFICATE-----\nAAAA\n")
         let report = Self.audit(
             engine,
-            [.path(key), .path(good), .path(text), .path(broken), .path(garbage), .path(scratch.path + "/none"),
-                .pkiDirectory(scratch.path + "/dir"), .pkiDirectory(scratch.path + "/nowhere")])
+            [
+                .path(key), .path(good), .path(text), .path(broken), .path(garbage), .path(scratch.path + "/none"),
+                .pkiDirectory(scratch.path + "/dir"), .pkiDirectory(scratch.path + "/nowhere"),
+            ])
         #expect(report.entries.count == 1)
         // Missing inputs are reported as the walk meets them, files as their batch is read.
         #expect(
@@ -222,7 +226,8 @@ struct AuditRunnerConformanceTests {
         }
         let report = Self.audit(engine, [.path(try scratch.write("stages.pem", text))])
         for entry in report.entries where entry.certificate.fields.subject != root.info.subject {
-            #expect(entry.stage.name == expected[entry.certificate.fields.subject], "\(entry.certificate.fields.subject)")
+            #expect(
+                entry.stage.name == expected[entry.certificate.fields.subject], "\(entry.certificate.fields.subject)")
         }
         #expect(report.entries.first?.daysLeft == -1)
         #expect(report.exitStatus == 2)

@@ -6,7 +6,9 @@ import Testing
 struct AuditReportTests {
     typealias S = AuditSample
 
-    static func report(_ certificates: [AuditedCertificate], unreadable: [UnreadableInput] = [], warn: String = "30,15,7")
+    static func report(
+        _ certificates: [AuditedCertificate], unreadable: [UnreadableInput] = [], warn: String = "30,15,7"
+    )
         throws -> AuditReport
     {
         AuditReport(
@@ -84,7 +86,9 @@ struct AuditReportTests {
         #expect(text.contains(#"stage="warn-15"} 1"#))
         #expect(text.contains("dbpki_audit_last_run_timestamp_seconds \(Int64(S.at))\n"))
         let names = Set(
-            text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.prefix { $0 != "{" && $0 != " " }) })
+            text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+                String($0.prefix { $0 != "{" && $0 != " " })
+            })
         for name in names {
             #expect(text.contains("# HELP \(name) ") && text.contains("# TYPE \(name) gauge"), "\(name)")
         }

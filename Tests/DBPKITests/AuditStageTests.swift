@@ -99,7 +99,8 @@ struct UTCClockTests {
         #expect(Self.parse(tag, text) == nil)
     }
 
-    @Test("RFC 3339 printing equals Foundation's", arguments: [Int64(0), 951_782_400, 1_780_315_200, 4_102_444_799, -1])
+    @Test(
+        "RFC 3339 printing equals Foundation's", arguments: [Int64(0), 951_782_400, 1_780_315_200, 4_102_444_799, -1])
     func printing(seconds: Int64) {
         #expect(UTCClock.rfc3339(seconds) == RFC3339.format(Date(timeIntervalSince1970: TimeInterval(seconds))))
     }
@@ -117,7 +118,9 @@ struct ProbeTargetTests {
         #expect(v6.host == "::1" && v6.port == 6380 && v6.location == "probe:[::1]:6380")
     }
 
-    @Test("malformed endpoints are usage errors", arguments: ["db1", "db1:", ":443", "::1:443", "[::1]", "[db1]:443", "h:0", "h:70000", "h:x"])
+    @Test(
+        "malformed endpoints are usage errors",
+        arguments: ["db1", "db1:", ":443", "::1:443", "[::1]", "[db1]:443", "h:0", "h:70000", "h:x"])
     func malformed(text: String) {
         #expect(throws: PKIError.self) { try ProbeTarget(parsing: text) }
     }

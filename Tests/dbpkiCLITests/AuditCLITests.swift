@@ -52,7 +52,10 @@ struct AuditCLITests {
         let notAfter = try #require(formatter.date(from: notAfterText))
         func audit(at date: Date, _ extra: [String] = []) throws -> (Int32, String?) {
             let run = try CLIRunner.run(
-                ["audit", pki + "/issued/app.crt", "--format", "json", "--at", formatter.string(from: date), "--backend", backend]
+                [
+                    "audit", pki + "/issued/app.crt", "--format", "json", "--at", formatter.string(from: date),
+                    "--backend", backend,
+                ]
                     + extra)
             let certificates = try Self.json(run)["certificates"] as? [[String: Any]]
             return (run.status, certificates?.first?["stage"] as? String)
@@ -82,7 +85,8 @@ struct AuditCLITests {
         #expect(audit.status == 3, "\(audit.stderr)")
         #expect(audit.stderr.contains("unreadable: \(missing): no such file or folder"))
         #expect(audit.stderr.contains("unreadable: \(pki)/ca.key: no certificate in PEM input"))
-        let unreadable = try #require((try Self.json(audit)["summary"] as? [String: Any])?["unreadable"] as? [[String: String]])
+        let unreadable = try #require(
+            (try Self.json(audit)["summary"] as? [String: Any])?["unreadable"] as? [[String: String]])
         #expect(unreadable.map { $0["input"] } == [missing, pki + "/ca.key"])
         let worse = try CLIRunner.run(["audit", "--dir", pki, missing, CLIRunner.testdata("audit/rsa-1024.crt")])
         #expect(worse.status == 2)
@@ -99,7 +103,9 @@ struct AuditCLITests {
         #expect(audit.status == 2)
         let certificates = try #require(try Self.json(audit)["certificates"] as? [[String: Any]])
         let codes = Dictionary(
-            uniqueKeysWithValues: certificates.map { ($0["subject"] as? String ?? "", $0["findings"] as? [String] ?? []) })
+            uniqueKeysWithValues: certificates.map {
+                ($0["subject"] as? String ?? "", $0["findings"] as? [String] ?? [])
+            })
         #expect(codes["CN=md5-signed.audit.example"] == ["md5-signature"])
         #expect(codes["CN=sha1-signed.audit.example"] == ["sha1-signature"])
         #expect(codes["CN=rsa-1024.audit.example"] == ["weak-key"])
@@ -137,11 +143,13 @@ struct AuditCLITests {
         #expect(text.contains("dbpki_audit_certificates{stage=\"ok\"} 3"))
     }
 
-    @Test("usage errors exit 64+ with one error line", arguments: [
-        ["audit"], ["audit", "x", "--warn-days", "30,x"], ["audit", "x", "--warn-days", "7,7"],
-        ["audit", "x", "--format", "xml"], ["audit", "--probe", "nohost"], ["audit", "x", "--at", "yesterday"],
-        ["audit", "x", "--timeout", "0"],
-    ])
+    @Test(
+        "usage errors exit 64+ with one error line",
+        arguments: [
+            ["audit"], ["audit", "x", "--warn-days", "30,x"], ["audit", "x", "--warn-days", "7,7"],
+            ["audit", "x", "--format", "xml"], ["audit", "--probe", "nohost"], ["audit", "x", "--at", "yesterday"],
+            ["audit", "x", "--timeout", "0"],
+        ])
     func usage(arguments: [String]) throws {
         let run = try CLIRunner.run(arguments)
         #expect(run.status >= 64, "\(arguments)")

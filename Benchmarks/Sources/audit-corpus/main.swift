@@ -53,9 +53,11 @@ let authorities: [Authority] = try types.map { type in
 
 try FileManager.default.createDirectory(atPath: folder + "/keys", withIntermediateDirectories: true)
 for (type, authority) in zip(types, authorities) {
-    try AtomicFile.write(PEM.encode(label: "CERTIFICATE", der: authority.der), to: "\(folder)/ca-\(type.rawValue).crt", mode: 0o644)
     try AtomicFile.write(
-        PEM.encode(label: "PRIVATE KEY", der: authority.key.pkcs8DER), to: "\(folder)/keys/ca-\(type.rawValue).key", mode: 0o600)
+        PEM.encode(label: "CERTIFICATE", der: authority.der), to: "\(folder)/ca-\(type.rawValue).crt", mode: 0o644)
+    try AtomicFile.write(
+        PEM.encode(label: "PRIVATE KEY", der: authority.key.pkcs8DER), to: "\(folder)/keys/ca-\(type.rawValue).key",
+        mode: 0o600)
 }
 
 let start = Date()
@@ -66,7 +68,8 @@ DispatchQueue.concurrentPerform(iterations: 2) { worker in
         let notAfter = at.addingTimeInterval((daysLeft(index) * 86_400).rounded(.down) + Double(index % 3600))
         let name = String(format: "db%06d.example.com", index)
         let request = CertificateRequest(
-            subject: .commonName(name), serialNumber: SerialNumber.random(), notBefore: notAfter.addingTimeInterval(-90 * 86_400),
+            subject: .commonName(name), serialNumber: SerialNumber.random(),
+            notBefore: notAfter.addingTimeInterval(-90 * 86_400),
             notAfter: notAfter, subjectPublicKeyInfo: authority.subjectSPKI, keyUsage: [.digitalSignature],
             extendedKeyUsage: [ExtendedKeyUsage.serverAuth], subjectAlternativeNames: [.dns(name)],
             subjectKeyIdentifier: authority.subjectKeyID, authorityKeyIdentifier: authority.keyID)

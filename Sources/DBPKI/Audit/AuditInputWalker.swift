@@ -70,20 +70,27 @@ public struct AuditInputWalker: IteratorProtocol {
     private mutating func list(_ folder: String) {
         guard let handle = opendir(folder) else { return }
         defer { closedir(handle) }
-        var names = [String]()
+        var entries = [(name: String, type: UInt8)]()
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            entries.append((name, entry.pointee.d_type))
         }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         var subfolders = [String]()
         var found = [String]()
-        for name in names.sorted() {
-            let path = prefix + name
-            switch Self.kind(path, follow: false) {
+        for entry in entries.sorted(by: { $0.name < $1.name }) {
+            let path = prefix + entry.name
+            // The directory entry's type saves a stat per file; file systems that do not fill it in get one.
+            let kind: Kind
+            switch Int32(entry.type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .folder
+            default: kind = Self.kind(path, follow: false)
+            }
+            switch kind {
             case .file: found.append(path)
             case .folder: subfolders.append(path)
             default: continue

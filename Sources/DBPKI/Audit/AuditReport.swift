@@ -44,21 +44,26 @@ public struct AuditReport: Sendable {
         for rule in rules {
             for index in rule.flagged(certificates, context: context).sorted() { codes[index].append(rule.code) }
         }
-        entries = certificates.enumerated().map { index, certificate in
-            let notAfter = UTCClock.seconds(certificate.fields.notAfter)
-            return Entry(
-                certificate: certificate,
-                daysLeft: WarningThresholds.daysLeft(notAfter: notAfter, at: context.at),
-                stage: thresholds.stage(notAfter: notAfter, at: context.at), findings: codes[index],
-                notAfterSeconds: notAfter, notAfter: UTCClock.rfc3339(notAfter),
-                notBefore: UTCClock.rfc3339(UTCClock.seconds(certificate.fields.notBefore)))
+        // Sort positions, not entries: an entry is large, and moving it costs reference counting.
+        let notAfters = certificates.map { UTCClock.seconds($0.fields.notAfter) }
+        let order = certificates.indices.sorted { a, b in
+            if notAfters[a] != notAfters[b] { return notAfters[a] < notAfters[b] }
+            let (left, right) = (certificates[a], certificates[b])
+            if left.fields.subject != right.fields.subject { return left.fields.subject < right.fields.subject }
+            return left.fingerprint.lexicographicallyPrecedes(right.fingerprint)
         }
-        entries.sort {
-            if $0.notAfterSeconds != $1.notAfterSeconds { return $0.notAfterSeconds < $1.notAfterSeconds }
-            if $0.certificate.fields.subject != $1.certificate.fields.subject {
-                return $0.certificate.fields.subject < $1.certificate.fields.subject
-            }
-            return $0.certificate.fingerprint.lexicographicallyPrecedes($1.certificate.fingerprint)
+        entries = []
+        entries.reserveCapacity(certificates.count)
+        for index in order {
+            let certificate = certificates[index]
+            let notAfter = notAfters[index]
+            entries.append(
+                Entry(
+                    certificate: certificate,
+                    daysLeft: WarningThresholds.daysLeft(notAfter: notAfter, at: context.at),
+                    stage: thresholds.stage(notAfter: notAfter, at: context.at), findings: codes[index],
+                    notAfterSeconds: notAfter, notAfter: UTCClock.rfc3339(notAfter),
+                    notBefore: UTCClock.rfc3339(UTCClock.seconds(certificate.fields.notBefore))))
         }
         unreadable = collection.unreadable
         at = context.at

@@ -32,7 +32,7 @@ public protocol CertificateRule: AuditRule {
 extension CertificateRule {
     public func flagged(_ certificates: [AuditedCertificate], context: AuditContext) -> Set<Int> {
         var found = Set<Int>()
-        for (index, certificate) in certificates.enumerated() where fails(certificate.fields, context: context) {
+        for index in certificates.indices where fails(certificates[index].fields, context: context) {
             found.insert(index)
         }
         return found

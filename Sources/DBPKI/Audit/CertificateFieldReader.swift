@@ -74,7 +74,38 @@ public enum CertificateFieldReader {
 
     private static func oidText(_ content: ArraySlice<UInt8>) throws -> String {
         guard !content.isEmpty, content.last! & 0x80 == 0 else { throw bad("bad OBJECT IDENTIFIER") }
-        return DERReader.objectIdentifierText(Array(content))
+        let bytes = Array(content)
+        return commonOIDs[bytes] ?? DERReader.objectIdentifierText(bytes)
+    }
+
+    /// OIDs met in nearly every certificate (name attributes, signature algorithms, purposes),
+    /// looked up instead of converted: the conversion is a good part of reading a certificate.
+    private static let commonOIDs: [[UInt8]: String] = {
+        let dotted = [
+            "2.5.4.3", "2.5.4.6", "2.5.4.7", "2.5.4.8", "2.5.4.10", "2.5.4.11", "2.5.4.5", "2.5.4.9",
+            "1.2.840.113549.1.9.1", "0.9.2342.19200300.100.1.25", "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.11",
+            "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13", "1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3",
+            "1.2.840.10045.4.3.4", "1.3.101.112", "1.3.101.113", "1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2",
+            "1.3.6.1.5.5.7.1.1", "2.5.29.31", "2.5.29.32", "2.5.29.30", "2.5.29.36",
+        ]
+        var table = [[UInt8]: String]()
+        for oid in dotted {
+            let arcs = oid.split(separator: ".").map { UInt64($0)! }
+            var bytes = base128(arcs[0] * 40 + arcs[1])
+            for arc in arcs.dropFirst(2) { bytes += base128(arc) }
+            table[bytes] = oid
+        }
+        return table
+    }()
+
+    private static func base128(_ value: UInt64) -> [UInt8] {
+        var out = [UInt8(value & 0x7f)]
+        var rest = value >> 7
+        while rest > 0 {
+            out.insert(UInt8(rest & 0x7f) | 0x80, at: 0)
+            rest >>= 7
+        }
+        return out
     }
 
     private static func algorithmOID(_ sequence: DERReader.Element) throws -> String {

@@ -37,14 +37,18 @@ public enum TCPConnection {
 
     private static func remaining(_ deadline: Double) -> Double { deadline - Date().timeIntervalSince1970 }
 
-    private static func connectWithin(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, deadline: Double)
+    private static func connectWithin(
+        _ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, deadline: Double
+    )
         throws
     {
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         if connect(fd, address, length) != 0 {
-            guard errno == EINPROGRESS else { throw PKIError(.io, "connection failed (\(String(cString: strerror(errno))))") }
+            guard errno == EINPROGRESS else {
+                throw PKIError(.io, "connection failed (\(String(cString: strerror(errno))))")
+            }
             while true {
                 let left = remaining(deadline)
                 guard left > 0 else { throw PKIError(.io, "connection timed out") }

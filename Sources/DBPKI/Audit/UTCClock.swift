@@ -47,29 +47,20 @@ public enum UTCClock {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let inDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(fromDays: Int(days))
-        var out = [UInt8]()
-        out.reserveCapacity(20)
-        func put(_ value: Int, _ width: Int) {
-            var digits = [UInt8](repeating: 0x30, count: width)
+        var out: [UInt8] = Array("0000-00-00T00:00:00Z".utf8)
+        func put(_ value: Int, at end: Int, _ width: Int) {
             var rest = value
-            for index in stride(from: width - 1, through: 0, by: -1) {
-                digits[index] = 0x30 + UInt8(rest % 10)
+            for index in stride(from: end, to: end - width, by: -1) {
+                out[index] = 0x30 + UInt8(rest % 10)
                 rest /= 10
             }
-            out += digits
         }
-        put(year, 4)
-        out.append(0x2d)
-        put(month, 2)
-        out.append(0x2d)
-        put(day, 2)
-        out.append(0x54)
-        put(inDay / 3600, 2)
-        out.append(0x3a)
-        put(inDay / 60 % 60, 2)
-        out.append(0x3a)
-        put(inDay % 60, 2)
-        out.append(0x5a)
+        put(year, at: 3, 4)
+        put(month, at: 6, 2)
+        put(day, at: 9, 2)
+        put(inDay / 3600, at: 12, 2)
+        put(inDay / 60 % 60, at: 15, 2)
+        put(inDay % 60, at: 18, 2)
         return String(decoding: out, as: UTF8.self)
     }
 

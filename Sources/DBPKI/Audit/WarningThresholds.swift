@@ -11,7 +11,16 @@ public struct WarningThresholds: Hashable, Sendable {
     /// 30, 15 and 7 days, the managed services' alarm schedule.
     public static let standard = WarningThresholds(checked: [30, 15, 7])
 
-    private init(checked days: [Int]) { self.days = days }
+    /// Every stage in order of severity: ok, warn-largest ... warn-smallest, expires-today, expired.
+    public let stages: [ExpiryStage]
+
+    private init(checked days: [Int]) {
+        self.days = days
+        stages =
+            [.ok] + days.enumerated().map { ExpiryStage(severity: $0.offset + 1, name: "warn-\($0.element)") } + [
+                .expiresToday, .expired,
+            ]
+    }
 
     /// Thresholds from a list of whole days, in any order; refuses an empty list,
     /// values below 1 and repeated values.
@@ -23,7 +32,7 @@ public struct WarningThresholds: Hashable, Sendable {
         guard Set(days).count == days.count else {
             throw PKIError(.invalidArgument, "--warn-days lists a number of days twice")
         }
-        self.days = days.sorted(by: >)
+        self.init(checked: days.sorted(by: >))
     }
 
     /// Parses `30,15,7`.
@@ -34,18 +43,12 @@ public struct WarningThresholds: Hashable, Sendable {
         var days = [Int]()
         for part in parts {
             guard let value = Int(part) else {
-                throw PKIError(.invalidArgument, "--warn-days '\(text)' is not a comma-separated list of days (30,15,7)")
+                throw PKIError(
+                    .invalidArgument, "--warn-days '\(text)' is not a comma-separated list of days (30,15,7)")
             }
             days.append(value)
         }
         return try WarningThresholds(days)
-    }
-
-    /// Every stage in order of severity: ok, warn-largest ... warn-smallest, expires-today, expired.
-    public var stages: [ExpiryStage] {
-        [.ok] + days.enumerated().map { ExpiryStage(severity: $0.offset + 1, name: "warn-\($0.element)") } + [
-            .expiresToday, .expired,
-        ]
     }
 
     /// Whole days left, rounded down (negative once expired), in UTC seconds.
@@ -59,9 +62,7 @@ public struct WarningThresholds: Hashable, Sendable {
         let left = Self.daysLeft(notAfter: notAfter, at: seconds)
         if left <= 0 { return .expiresToday }
         var stage = ExpiryStage.ok
-        for (index, threshold) in days.enumerated() where left <= threshold {
-            stage = ExpiryStage(severity: index + 1, name: "warn-\(threshold)")
-        }
+        for (index, threshold) in days.enumerated() where left <= threshold { stage = stages[index + 1] }
         return stage
     }
 }

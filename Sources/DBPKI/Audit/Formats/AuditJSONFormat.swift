@@ -15,22 +15,34 @@ enum AuditJSONFormat {
         try output.append("{\"certificates\": [")
         for (index, entry) in report.entries.enumerated() {
             let fields = entry.certificate.fields
-            var line = index == 0 ? "\n{" : ",\n{"
-            line += "\"locations\": " + array(entry.certificate.locations)
-            line += ", \"subject\": " + string(fields.subject)
-            line += ", \"issuer\": " + string(fields.issuer)
-            line += ", \"serial\": " + string(fields.serialHex)
-            line += ", \"subject_alt_names\": " + array(fields.subjectAlternativeNames.map(\.description))
-            line += ", \"not_before\": " + string(entry.notBefore)
-            line += ", \"not_after\": " + string(entry.notAfter)
-            line += ", \"days_left\": \(entry.daysLeft)"
-            line += ", \"stage\": " + string(entry.stage.name)
-            line += ", \"findings\": " + array(entry.findings)
-            line += ", \"fingerprint_sha256\": " + string(entry.certificate.fingerprintHex)
-            line += ", \"key\": " + string(fields.publicKey.description)
-            line += ", \"signature_algorithm\": " + string(SignatureAlgorithm.name(of: fields.signatureAlgorithmOID))
-            line += ", \"is_ca\": \(fields.isCA)}"
-            try output.append(line)
+            // Pieces go straight into the output buffer: no per-line string is built.
+            try output.append(index == 0 ? "\n{\"locations\": " : ",\n{\"locations\": ")
+            try output.append(array(entry.certificate.locations))
+            try output.append(", \"subject\": ")
+            try output.append(string(fields.subject))
+            try output.append(", \"issuer\": ")
+            try output.append(string(fields.issuer))
+            try output.append(", \"serial\": \"")
+            try output.append(fields.serialHex)
+            try output.append("\", \"subject_alt_names\": ")
+            try output.append(array(fields.subjectAlternativeNames.map(\.description)))
+            try output.append(", \"not_before\": \"")
+            try output.append(entry.notBefore)
+            try output.append("\", \"not_after\": \"")
+            try output.append(entry.notAfter)
+            try output.append("\", \"days_left\": ")
+            try output.append(String(entry.daysLeft))
+            try output.append(", \"stage\": \"")
+            try output.append(entry.stage.name)
+            try output.append("\", \"findings\": ")
+            try output.append(array(entry.findings))
+            try output.append(", \"fingerprint_sha256\": \"")
+            try output.append(entry.certificate.fingerprintHex)
+            try output.append("\", \"key\": ")
+            try output.append(string(fields.publicKey.description))
+            try output.append(", \"signature_algorithm\": ")
+            try output.append(string(SignatureAlgorithm.name(of: fields.signatureAlgorithmOID)))
+            try output.append(fields.isCA ? ", \"is_ca\": true}" : ", \"is_ca\": false}")
         }
         try output.append(report.entries.isEmpty ? "],\n" : "\n],\n")
         var summary = "\"summary\": {\"at\": " + string(report.atText)
@@ -51,10 +63,16 @@ enum AuditJSONFormat {
         try output.append(summary)
     }
 
-    static func array(_ values: [String]) -> String { "[" + values.map(string).joined(separator: ", ") + "]" }
+    static func array(_ values: [String]) -> String {
+        values.isEmpty ? "[]" : "[" + values.map(string).joined(separator: ", ") + "]"
+    }
 
     /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
     static func string(_ value: String) -> String {
+        // Most values (names, hex, dates) need no escaping: skip the per-scalar rebuild.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f }) {
+            return "\"" + value + "\""
+        }
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

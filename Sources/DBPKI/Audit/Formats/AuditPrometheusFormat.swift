@@ -26,7 +26,9 @@ enum AuditPrometheusFormat {
                 + ",fingerprint_sha256=\"\(entry.certificate.fingerprintHex)\""
             let sets = entry.certificate.locations.map { common + ",location=\"\(escape($0))\"" }
             labelSets.append(sets)
-            for labels in sets { try output.append("dbpki_certificate_expiry_seconds{\(labels)} \(entry.notAfterSeconds)\n") }
+            for labels in sets {
+                try output.append("dbpki_certificate_expiry_seconds{\(labels)} \(entry.notAfterSeconds)\n")
+            }
         }
         try output.append(
             """
@@ -35,7 +37,9 @@ enum AuditPrometheusFormat {
 
             """)
         for (entry, sets) in zip(report.entries, labelSets) {
-            for labels in sets { try output.append("dbpki_certificate_stage{\(labels),stage=\"\(entry.stage.name)\"} 1\n") }
+            for labels in sets {
+                try output.append("dbpki_certificate_stage{\(labels),stage=\"\(entry.stage.name)\"} 1\n")
+            }
         }
         try output.append(
             """
@@ -53,7 +57,9 @@ enum AuditPrometheusFormat {
             # TYPE dbpki_audit_certificates gauge
 
             """
-        for (stage, count) in report.stageCounts { tail += "dbpki_audit_certificates{stage=\"\(stage.name)\"} \(count)\n" }
+        for (stage, count) in report.stageCounts {
+            tail += "dbpki_audit_certificates{stage=\"\(stage.name)\"} \(count)\n"
+        }
         tail += """
             # HELP dbpki_audit_findings Distinct certificates per compliance finding code.
             # TYPE dbpki_audit_findings gauge

@@ -9,7 +9,9 @@ enum AuditTableFormat {
 
     static func write(_ report: AuditReport, to output: inout ChunkedOutput) throws {
         let stageWidth = max(13, report.thresholds.stages.map(\.name.count).max() ?? 13)
-        func row(_ stage: String, _ days: String, _ notAfter: String, _ subject: String, _ location: String, _ f: String)
+        func row(
+            _ stage: String, _ days: String, _ notAfter: String, _ subject: String, _ location: String, _ f: String
+        )
             -> String
         {
             pad(stage, stageWidth) + "  " + String(repeating: " ", count: max(0, 6 - days.count)) + days + "  "
