@@ -15,10 +15,10 @@ public struct AuditReport: Sendable {
         public var findings: [String]
         /// notAfter in whole seconds since 1970.
         public var notAfterSeconds: Int64
-        /// notAfter as RFC 3339 UTC.
-        public var notAfter: String
+        /// notAfter as RFC 3339 UTC (made when asked, so 100k entries do not each keep two date strings).
+        public var notAfter: String { UTCClock.rfc3339(notAfterSeconds) }
         /// notBefore as RFC 3339 UTC.
-        public var notBefore: String
+        public var notBefore: String { UTCClock.rfc3339(UTCClock.seconds(certificate.fields.notBefore)) }
     }
 
     /// The certificates, sorted by days left (fewest first), then subject, then fingerprint.
@@ -62,8 +62,7 @@ public struct AuditReport: Sendable {
                     certificate: certificate,
                     daysLeft: WarningThresholds.daysLeft(notAfter: notAfter, at: context.at),
                     stage: thresholds.stage(notAfter: notAfter, at: context.at), findings: codes[index],
-                    notAfterSeconds: notAfter, notAfter: UTCClock.rfc3339(notAfter),
-                    notBefore: UTCClock.rfc3339(UTCClock.seconds(certificate.fields.notBefore))))
+                    notAfterSeconds: notAfter))
         }
         unreadable = collection.unreadable
         at = context.at

@@ -135,12 +135,12 @@ struct AuditCommand: ParsableCommand {
         }
         let inputs = dir.map(AuditInput.pkiDirectory) + files.map(AuditInput.path)
         let progress = AuditProgress()
-        let collection = runner.collect(
-            inputs, probes: targets, serverName: servername, timeout: timeout, progress: progress.update)
-        progress.finish()
+        // The collection is handed over, not kept: the report alone holds the records while it is written.
         let report = AuditReport(
-            collection, thresholds: thresholds,
-            context: AuditContext(at: time.timeIntervalSince1970, maxLeafDays: maxLeafDays))
+            runner.collect(
+                inputs, probes: targets, serverName: servername, timeout: timeout, progress: progress.update),
+            thresholds: thresholds, context: AuditContext(at: time.timeIntervalSince1970, maxLeafDays: maxLeafDays))
+        progress.finish()
         for problem in report.unreadable { CLIOutput.stderr("unreadable: \(problem.input): \(problem.reason)") }
         if let output {
             try AtomicFile.write(try format.format.render(report), to: output, mode: AtomicFile.publicMode)
