@@ -14,7 +14,15 @@ let package = Package(
                 .product(name: "DBPKIOpenSSL", package: "dbpki"),
                 .product(name: "DBPKIGnuTLS", package: "dbpki"),
             ]
-        )
+        ),
+        // Writes the certificate corpus scripts/bench-audit times `dbpki audit` on.
+        .executableTarget(
+            name: "audit-corpus",
+            dependencies: [
+                .product(name: "DBPKI", package: "dbpki"),
+                .product(name: "DBPKIOpenSSL", package: "dbpki"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,7 @@ struct DBPKICommand: ParsableCommand {
         subcommands: [
             InitCommand.self, IssueCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,
             RevokeCommand.self, CRLCommand.self, DoctorCommand.self, BundleCommand.self, InspectCommand.self,
-            VerifyCommand.self, VersionCommand.self,
+            AuditCommand.self, VerifyCommand.self, VersionCommand.self,
         ]
     )
 

@@ -46,8 +46,18 @@ public enum RFC4514 {
         }.joined(separator: ",")
     }
 
+    /// `"`, `+`, `,`, `;`, `<`, `>` and `\`, which are escaped wherever they appear.
+    private static let specials: Set<UInt8> = [0x22, 0x2b, 0x2c, 0x3b, 0x3c, 0x3e, 0x5c]
+
     /// Escapes one attribute value per RFC 4514 section 2.4.
     public static func escape(_ value: String) -> String {
+        // Fast path for the usual value with nothing to escape (the loop below rebuilds the string).
+        let utf8 = value.utf8
+        if let first = utf8.first, let last = utf8.last, first != 0x23, first != 0x20, last != 0x20,
+            !utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || Self.specials.contains($0) })
+        {
+            return value
+        }
         var out = ""
         let scalars = Array(value.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {

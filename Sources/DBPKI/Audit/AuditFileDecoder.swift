@@ -1,0 +1,113 @@
+import Foundation
+
+/// Turns one file's bytes into the certificates an audit reads: every CERTIFICATE block
+/// of a PEM file (keys and other blocks never decoded), a DER certificate, or the
+/// certificates inside a zip's entries.
+enum AuditFileDecoder {
+    /// What one file gave.
+    enum Outcome {
+        /// Certificates with their locations.
+        case certificates([(location: String, der: [UInt8])])
+        /// Not a certificate file, inside a walked folder: ignored.
+        case skipped
+        /// Should have held certificates and did not.
+        case unreadable(String)
+        /// One DER SEQUENCE that may or may not be a certificate; when it does not read as
+        /// one, `report` says whether that is an unreadable input or a skipped file.
+        case derCandidate(location: String, der: [UInt8], report: Bool)
+    }
+
+    private static let certificateBegin = Array("-----BEGIN CERTIFICATE-----".utf8)
+    private static let labels: Set<String> = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]
+
+    static func decode(path: String, named: Bool) -> Outcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch let error as PKIError {
+            return named ? .unreadable(error.message) : .skipped
+        } catch {
+            return .unreadable("cannot be read")
+        }
+        if ZipReader.looksLikeZip(bytes) {
+            do {
+                let contents = try ZipReader.read(bytes)
+                var found = [(location: String, der: [UInt8])]()
+                for file in contents.files {
+                    guard let ders = try? CertificateDecoder.certificates(from: file.contents) else { continue }
+                    found += ders.map { ("\(path)!\(file.name)", $0) }
+                }
+                if !found.isEmpty { return .certificates(found) }
+                return .unreadable(contents.problems.first.map { "zip: \($0)" } ?? "no certificate in the zip")
+            } catch let error as PKIError {
+                return .unreadable(error.message)
+            } catch {
+                return .unreadable("not a readable zip archive")
+            }
+        }
+        if PEM.looksLikePEM(bytes) {
+            let claimsCertificate = contains(bytes, certificateBegin)
+            do {
+                let blocks = try PEM.decode(bytes).filter { labels.contains($0.label) }
+                if !blocks.isEmpty { return .certificates(blocks.map { (path, $0.der) }) }
+                return named ? .unreadable("no certificate in PEM input") : .skipped
+            } catch let error as PKIError {
+                return named || claimsCertificate ? .unreadable(error.message) : .skipped
+            } catch {
+                return .unreadable("bad PEM")
+            }
+        }
+        if DERReader.isSingleSequence(bytes) {
+            // Inside a folder, a DER file that does not read as a certificate is reported only
+            // when it has a certificate's outline (a DER key, say, is skipped).
+            return .derCandidate(location: path, der: bytes, report: named || hasCertificateOutline(bytes))
+        }
+        return named ? .unreadable(bytes.isEmpty ? "empty file" : "not PEM, DER or zip") : .skipped
+    }
+
+    /// The whole file via open/read: cheaper per file than FileManager and FileHandle, and
+    /// without a stat, since certificate files fit in the first read.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PKIError(.io, "cannot be read (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 16_384)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                guard bytes.count <= InputFile.maximumSize else {
+                    throw PKIError(.invalidInput, "larger than \(InputFile.maximumSize >> 20) MiB")
+                }
+                bytes += [UInt8](repeating: 0, count: bytes.count)
+            }
+            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else {
+                throw PKIError(errno == EISDIR ? .invalidInput : .io, "cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if got == 0 { break }
+            count += got
+        }
+        guard count <= InputFile.maximumSize else {
+            throw PKIError(.invalidInput, "larger than \(InputFile.maximumSize >> 20) MiB")
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
+    }
+
+    /// SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }: tbsCertificate, signatureAlgorithm, signature.
+    static func hasCertificateOutline(_ bytes: [UInt8]) -> Bool {
+        var outer = DERReader(bytes[...])
+        guard let sequence = try? outer.read(tag: 0x30) else { return false }
+        var inner = DERReader(sequence.content)
+        return (try? inner.read(tag: 0x30)) != nil && (try? inner.read(tag: 0x30)) != nil
+            && (try? inner.read(tag: 0x03)) != nil && inner.isAtEnd
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        return bytes.indices.dropLast(needle.count - 1).contains {
+            bytes[$0] == needle[0] && bytes[$0...].starts(with: needle)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The fields of one certificate that an audit reads: everything ``CertificateInfo``
+/// holds except the DER and the fingerprint, so a large audit keeps no DER in memory.
+///
+/// ``CertificateFieldReader`` fills it in pure Swift; ``init(_:)`` fills it from an
+/// engine's full parse. Tests hold the two equal on every certificate they can reach.
+public struct CertificateFields: Hashable, Sendable {
+    /// X.509 version (1 or 3).
+    public var version: Int
+    /// The subject as RFC 4514 text, formatted by ``RFC4514`` like the engines' names.
+    public var subject: String
+    /// The issuer as RFC 4514 text.
+    public var issuer: String
+    /// The serial number's content octets as encoded.
+    public var serialNumber: [UInt8]
+    /// Start of validity.
+    public var notBefore: Date
+    /// End of validity.
+    public var notAfter: Date
+    /// The subject public key.
+    public var publicKey: PublicKeyDescription
+    /// The outer signature algorithm OID, dotted.
+    public var signatureAlgorithmOID: String
+    /// subjectAltName entries in encoded order; empty when absent.
+    public var subjectAlternativeNames: [SubjectAlternativeName]
+    /// basicConstraints cA (false when absent).
+    public var isCA: Bool
+    /// basicConstraints pathLenConstraint.
+    public var pathLengthConstraint: Int?
+    /// keyUsage; nil when absent.
+    public var keyUsage: KeyUsage?
+    /// extendedKeyUsage OIDs; nil when absent.
+    public var extendedKeyUsage: [String]?
+    /// subjectKeyIdentifier.
+    public var subjectKeyIdentifier: [UInt8]?
+    /// authorityKeyIdentifier keyIdentifier.
+    public var authorityKeyIdentifier: [UInt8]?
+    /// Every extension's OID and critical flag, in encoded order.
+    public var extensions: [CertificateExtension]
+
+    /// Makes the value field by field.
+    public init(
+        version: Int, subject: String, issuer: String, serialNumber: [UInt8], notBefore: Date, notAfter: Date,
+        publicKey: PublicKeyDescription, signatureAlgorithmOID: String,
+        subjectAlternativeNames: [SubjectAlternativeName], isCA: Bool, pathLengthConstraint: Int?,
+        keyUsage: KeyUsage?, extendedKeyUsage: [String]?, subjectKeyIdentifier: [UInt8]?,
+        authorityKeyIdentifier: [UInt8]?, extensions: [CertificateExtension]
+    ) {
+        self.version = version
+        self.subject = subject
+        self.issuer = issuer
+        self.serialNumber = serialNumber
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.publicKey = publicKey
+        self.signatureAlgorithmOID = signatureAlgorithmOID
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.isCA = isCA
+        self.pathLengthConstraint = pathLengthConstraint
+        self.keyUsage = keyUsage
+        self.extendedKeyUsage = extendedKeyUsage
+        self.subjectKeyIdentifier = subjectKeyIdentifier
+        self.authorityKeyIdentifier = authorityKeyIdentifier
+        self.extensions = extensions
+    }
+
+    /// The same fields taken from an engine's full parse.
+    public init(_ info: CertificateInfo) {
+        self.init(
+            version: info.version, subject: info.subject, issuer: info.issuer, serialNumber: info.serialNumber,
+            notBefore: info.notBefore, notAfter: info.notAfter, publicKey: info.publicKey,
+            signatureAlgorithmOID: info.signatureAlgorithmOID, subjectAlternativeNames: info.subjectAlternativeNames,
+            isCA: info.isCA, pathLengthConstraint: info.pathLengthConstraint, keyUsage: info.keyUsage,
+            extendedKeyUsage: info.extendedKeyUsage, subjectKeyIdentifier: info.subjectKeyIdentifier,
+            authorityKeyIdentifier: info.authorityKeyIdentifier, extensions: info.extensions)
+    }
+
+    /// The serial as lowercase hex without leading zeros.
+    public var serialHex: String { Hex.integer(serialNumber) }
+
+    /// True when subject and issuer are the same name.
+    public var isSelfIssued: Bool { subject == issuer }
+}
