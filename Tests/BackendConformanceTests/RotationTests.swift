@@ -96,9 +96,30 @@ struct RotationTests {
         #expect(FileManager.default.fileExists(atPath: pki.directory.absolute(records[0].certificatePath)))
         #expect(try store.doctor().isEmpty)
 
-        let due = try store.renewExpiring(
-            within: 30 * TestPKI.day, issuer: issuer(engine, at: Self.start.addingTimeInterval(75 * TestPKI.day)))
-        #expect(due.map(\.name) == ["app"])
+        // The CA itself ends inside the window: renewing could not help, so nothing is renewed.
+        #expect(throws: PKIError.self) {
+            try store.renewExpiring(
+                within: 30 * TestPKI.day, issuer: issuer(engine, at: Self.start.addingTimeInterval(75 * TestPKI.day)))
+        }
+        #expect(try store.inventory.all().filter { $0.name == "app" }.count == 2)
+    }
+
+    @Test(
+        "renew --expiring-within renews what is inside the window and leaves the rest",
+        arguments: EngineUnderTest.all)
+    func renewExpiring(engine: EngineUnderTest) throws {
+        let pki = try TemporaryPKI()
+        let store = try store(pki, engine)
+        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 1000, issuer: issuer(engine))
+        try store.issue(
+            name: "soon", profile: .client(name: "soon", days: 40), keyType: .ecdsaP256, issuer: issuer(engine))
+        try store.issue(
+            name: "later", profile: .client(name: "later", days: 90), keyType: .ecdsaP256, issuer: issuer(engine))
+        let at = Self.start.addingTimeInterval(15 * TestPKI.day)
+        let due = try store.renewExpiring(within: 30 * TestPKI.day, days: 60, issuer: issuer(engine, at: at))
+        #expect(due.map(\.name) == ["soon"])
+        #expect(due.first?.certificate.notAfter ?? at > at.addingTimeInterval(59 * TestPKI.day))
+        #expect(try store.renewExpiring(within: 30 * TestPKI.day, issuer: issuer(engine, at: at)).isEmpty)
     }
 
     @Test(

@@ -166,6 +166,11 @@ struct RotationCLITests {
             (retired["certificate_path"] as? String)?.hasSuffix("/history/ca-\(retired["serial"] as? String ?? "").crt")
                 == true)
         #expect(try succeed(["doctor", "--dir", pki]).status == 0)
+        // ca status keeps naming what --force left behind on the retired CA, until it is renewed.
+        let status = try succeed(["ca", "status", "--dir", pki])
+        #expect(status.stdout.contains("on a retired CA") && status.stdout.contains("db1"))
+        try succeed(["renew", "db1", "--dir", pki])
+        #expect(!(try succeed(["ca", "status", "--dir", pki]).stdout.contains("on a retired CA")))
     }
 
     @Test("list --json has the contract's fields; renew keeps names and paths, moves the old certificate to history")
@@ -233,6 +238,18 @@ struct RotationCLITests {
         #expect(active.count == 3)
         let badWindow = try CLIRunner.run(["renew", "--expiring-within", "a month", "--dir", pki])
         #expect(badWindow.status == 64)
+    }
+
+    @Test("renew --expiring-within asks for a CA rollover when the CA itself ends inside the window")
+    func renewExpiringWithAnExpiringCA() throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        try succeed(["init", "--dir", pki, "--name", "Short CA", "--days", "20"])
+        try succeed(["issue", "soon", "--dir", pki, "--dns", "soon.example.com", "--days", "10"])
+        let refused = try CLIRunner.run(["renew", "--expiring-within", "30d", "--dir", pki])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.hasPrefix("error:") && refused.stderr.contains("ca rollover"))
+        #expect(try inventory(pki).filter { $0["name"] as? String == "soon" }.count == 1)
     }
 
     @Test(

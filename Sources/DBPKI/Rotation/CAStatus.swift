@@ -31,6 +31,9 @@ public struct CAStatus: Sendable {
     public var stillOnOldCA: [InventoryRecord]
     /// CAs retired before.
     public var retired: [InventoryRecord]
+    /// Active certificates signed by a retired CA (left behind by `ca retire-old --force`):
+    /// clients with the new-only bundle no longer trust them.
+    public var stillOnRetiredCA: [InventoryRecord]
 }
 
 extension PKIStore {
@@ -40,7 +43,10 @@ extension PKIStore {
         let old = try inventory.ca(.old)
         let still = try old.map { try inventory.activeLeaves(issuedBy: $0.fingerprint) } ?? []
         let retired = try inventory.all().filter { $0.kind == .ca && $0.caRole == .retired }
+        let stranded = try retired.flatMap { try inventory.activeLeaves(issuedBy: $0.fingerprint) }
         let phase: CAStatus.Phase = old == nil ? .singleCA : (still.isEmpty ? .readyToRetire : .rolloverInProgress)
-        return CAStatus(phase: phase, current: current, old: old, stillOnOldCA: still, retired: retired)
+        return CAStatus(
+            phase: phase, current: current, old: old, stillOnOldCA: still, retired: retired,
+            stillOnRetiredCA: stranded)
     }
 }

@@ -77,6 +77,11 @@ extension PKIStore {
 
     /// Renews every active server and client certificate with less than `window` left
     /// before its notAfter, in name order.
+    ///
+    /// Refuses, renewing nothing, when the issuing CA itself expires inside the window:
+    /// leaves are capped at the CA's notAfter, so renewing could not move them out of the
+    /// window and every scheduled run would only issue new serials with the same end date.
+    /// `dbpki ca rollover` is what the alarm asks for then.
     public func renewExpiring(
         within window: TimeInterval, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil,
         reuseKey: Bool = false, issuer: CertificateIssuer
@@ -85,6 +90,15 @@ extension PKIStore {
         let due = try inventory.all().filter {
             $0.kind != .ca && $0.status == .active && $0.certificatePath == "issued/\($0.name).crt"
                 && $0.notAfter < limit
+        }
+        let authority = try currentAuthority().info
+        if !due.isEmpty && authority.notAfter < limit {
+            throw PKIError(
+                .invalidArgument,
+                "the issuing CA \(authority.subject) expires at \(RFC3339.format(authority.notAfter)), inside the window: "
+                    + "renewed certificates cannot outlive it, so renewing \(due.map(\.name).joined(separator: ", ")) "
+                    + "would not help; run 'dbpki ca rollover --dir \(directory.path)' first (see the README's rotation steps)"
+            )
         }
         return try due.map {
             try renew(name: $0.name, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)

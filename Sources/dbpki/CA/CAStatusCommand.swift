@@ -10,8 +10,10 @@ struct CAStatusCommand: ParsableCommand {
             The phase is one of: single CA; rollover in progress (the new CA issues, the old one is still in the \
             bundles, and active certificates are still signed by it); ready to retire (nothing active is signed by \
             the old CA: run 'dbpki ca retire-old'). --json prints the same as one object with phase (single-ca, \
-            rollover-in-progress, ready-to-retire), current_ca, old_ca (subject, serial, not_after, fingerprint) and \
-            still_on_old_ca (names).
+            rollover-in-progress, ready-to-retire), current_ca, old_ca (subject, serial, not_after, fingerprint), \
+            still_on_old_ca and still_on_retired_ca (names). Certificates still active under a CA retired with \
+            'ca retire-old --force' are listed as such: clients with the new-only bundle do not trust them, so renew \
+            them.
 
             Example:
               $ dbpki ca status --dir pki
@@ -45,6 +47,7 @@ struct CAStatusCommand: ParsableCommand {
             let object: [String: Any] = [
                 "phase": status.phase.rawValue, "current_ca": ca(status.current), "old_ca": ca(status.old),
                 "still_on_old_ca": status.stillOnOldCA.map(\.name),
+                "still_on_retired_ca": status.stillOnRetiredCA.map(\.name),
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -63,6 +66,10 @@ struct CAStatusCommand: ParsableCommand {
             line(
                 "still on old CA",
                 status.stillOnOldCA.isEmpty ? "none" : status.stillOnOldCA.map(\.name).joined(separator: ", "))
+        }
+        if !status.stillOnRetiredCA.isEmpty {
+            line("on a retired CA", status.stillOnRetiredCA.map(\.name).joined(separator: ", "))
+            line("next", "dbpki renew NAME --dir \(dir) for each: clients no longer trust them")
         }
         switch status.phase {
         case .singleCA: break
