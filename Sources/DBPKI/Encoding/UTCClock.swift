@@ -1,8 +1,8 @@
 import Foundation
 
-/// Whole-second UTC times for the audit, computed with integer arithmetic: parsing
-/// and printing a date per certificate through Foundation's formatters would cost
-/// more than reading the certificate.
+/// Whole-second UTC times, computed with integer arithmetic: parsing and printing a
+/// date per certificate through Foundation's formatters would cost more than reading
+/// the certificate (the audit reads many).
 public enum UTCClock {
     /// Seconds since 1970 of an X.509 UTCTime (`YYMMDDHHMMSSZ`, years 1950-2049) or
     /// GeneralizedTime (`YYYYMMDDHHMMSSZ`) as RFC 5280 requires them; nil for any other form.
@@ -76,7 +76,8 @@ public enum UTCClock {
     }
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    /// The engines use it too, to turn a C `struct tm` into a `Date` without time zones.
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
