@@ -2,7 +2,9 @@ import Foundation
 
 /// Enumerates the files of an audit's inputs lazily, folder by folder, so the list of a
 /// 100,000-file tree never sits in memory whole. Folders are walked recursively in name
-/// order; links to files are followed, links to folders are not (no loops).
+/// order; links to files are followed, links to folders are not (no loops). Hidden entries
+/// (names starting with `.`) inside walked folders are not read: in a PKI directory they
+/// are the lock and the staged files of an unfinished operation, which nobody deployed.
 public struct AuditInputWalker: IteratorProtocol {
     /// One file to read.
     public struct File: Sendable {
@@ -75,7 +77,7 @@ public struct AuditInputWalker: IteratorProtocol {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name == "." || name == ".." { continue }
+            if name.hasPrefix(".") { continue }
             entries.append((name, entry.pointee.d_type))
         }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"

@@ -11,7 +11,8 @@ struct AuditCommand: ParsableCommand {
         discussion: """
             Reads every certificate in the PKI directory (--dir, walked recursively: CA, issued and any history), \
             in the files and folders named (PEM with any number of certificates, DER, zips such as NAME-crt.zip, \
-            combined certificate+key PEM files; folders walked recursively) and presented by TLS servers \
+            combined certificate+key PEM files; folders walked recursively, hidden entries such as the PKI's .lock \
+            and .staging skipped) and presented by TLS servers \
             (--probe). Private keys are never read into the report. A certificate found several times (same \
             SHA-256 fingerprint) is reported once with all its locations.
 
