@@ -21,29 +21,12 @@ import unittest
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from interop_test import free_port, wait_for_port  # functions only: no test class is imported
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DBPKI = os.environ.get("DBPKI_BIN", os.path.join(ROOT, ".build", "debug", "dbpki"))
 BACKENDS = ["openssl", "gnutls"]
 TIMEOUT = 30
-
-
-def free_port(host="127.0.0.1", family=socket.AF_INET):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, host="127.0.0.1", process=None, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode} before listening on {port}")
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {host}:{port} after {seconds}s")
 
 
 def dbpki(*args, check=True):
