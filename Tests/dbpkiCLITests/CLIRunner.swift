@@ -5,6 +5,8 @@ import Testing
 struct CLIRunner {
     struct Outcome {
         let status: Int32
+        /// True when the child died of a signal (`status` is then the signal number).
+        let killedBySignal: Bool
         let stdout: String
         let stderr: String
     }
@@ -33,31 +35,55 @@ struct CLIRunner {
         repository.appendingPathComponent("testdata").appendingPathComponent(path).path
     }
 
-    /// Runs dbpki with `arguments`; kills it after `timeout` seconds.
-    static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Outcome {
+    /// Runs dbpki with `arguments` and extra `environment` variables. The output is read while the
+    /// child runs, so a child that hangs is killed (SIGKILL) after `timeout` seconds and the test
+    /// records it instead of waiting for ever.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws
+        -> Outcome
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = DispatchTime.now() + timeout
         let finished = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            finished.signal()
-        }
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        if finished.wait(timeout: deadline) == .timedOut {
-            process.terminate()
-            Issue.record("dbpki \(arguments.joined(separator: " ")) timed out")
+        process.terminationHandler = { _ in finished.signal() }
+        try process.run()
+        let stdout = PipeReader(out.fileHandleForReading)
+        let stderr = PipeReader(err.fileHandleForReading)
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            finished.wait()
+            Issue.record("dbpki \(arguments.joined(separator: " ")) timed out after \(Int(timeout)) s and was killed")
         }
         return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+            stdout: stdout.text(), stderr: stderr.text())
+    }
+}
+
+/// Drains one pipe on a thread of its own, so a child never blocks on a full pipe and a hung
+/// child cannot block the reader.
+private final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// What the child wrote; waits at most a few seconds for grandchildren still holding the pipe.
+    func text() -> String {
+        _ = done.wait(timeout: .now() + 5)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,44 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs dbpki with extra environment variables and reports how it ended, signals included.
-struct ProcessOutcome {
-    let status: Int32
-    let killedBySignal: Bool
-    let stdout: String
-    let stderr: String
-}
-
-func runDBPKI(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws
-    -> ProcessOutcome
-{
-    let process = Process()
-    process.executableURL = CLIRunner.binary
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let finished = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        process.waitUntilExit()
-        finished.signal()
-    }
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-    if finished.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
-        Issue.record("dbpki \(arguments.joined(separator: " ")) timed out")
-        finished.wait()
-    }
-    return ProcessOutcome(
-        status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
-        stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
-}
-
 /// Runs dbpki and expects exit 0.
 @discardableResult
 func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIRunner.Outcome {
@@ -312,9 +274,9 @@ struct RotationCLITests {
         let pki = scratch.file("pki")
         try succeed(["init", "--dir", pki, "--name", "CA"])
         let count = 12
-        let outcomes = Mutex<[Int: ProcessOutcome]>([:])
+        let outcomes = Mutex<[Int: CLIRunner.Outcome]>([:])
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            let outcome = try? runDBPKI([
+            let outcome = try? CLIRunner.run([
                 "issue", "db\(index)", "--dir", pki, "--dns", "db\(index).example.com", "--backend",
                 index % 2 == 0 ? "openssl" : "gnutls",
             ])
@@ -338,7 +300,7 @@ struct RotationCLITests {
         #expect(fd >= 0)
         defer { close(fd) }
         #expect(flock(fd, LOCK_EX) == 0)
-        let blocked = try runDBPKI(
+        let blocked = try CLIRunner.run(
             ["issue", "db1", "--dir", pki, "--dns", "db1.example.com"], environment: ["DBPKI_LOCK_TIMEOUT": "1"])
         #expect(blocked.status == 74)
         #expect(blocked.stderr.contains("waiting for"))

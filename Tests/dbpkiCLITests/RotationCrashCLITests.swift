@@ -89,7 +89,7 @@ struct RotationCrashCLITests {
         case .rollover: command = ["ca", "rollover", "--dir", pki]
         case .retire: command = ["ca", "retire-old", "--dir", pki]
         }
-        let killed = try runDBPKI(command + backend, environment: ["DBPKI_FAILPOINT": crash.point])
+        let killed = try CLIRunner.run(command + backend, environment: ["DBPKI_FAILPOINT": crash.point])
         #expect(killed.killedBySignal && killed.status == SIGKILL, "not killed at \(crash.point): \(killed.stderr)")
 
         if crash.operation == .initCA && !crash.rollsForward {
@@ -142,7 +142,7 @@ struct RotationCrashCLITests {
         let scratch = try ScratchFolder()
         let pki = scratch.file("pki")
         try succeed(["init", "--dir", pki, "--name", "CA"])
-        let killed = try runDBPKI(
+        let killed = try CLIRunner.run(
             ["ca", "rollover", "--dir", pki], environment: ["DBPKI_FAILPOINT": "rollover.after-journal"])
         #expect(killed.killedBySignal)
         for file in try FileManager.default.contentsOfDirectory(atPath: pki + "/.staging") {
