@@ -44,4 +44,19 @@ public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// The same error with the input it is about in front of the message (`path: message`),
+    /// so every error names its input.
+    public func located(at location: String) -> PKIError {
+        PKIError(code, "\(location): \(message)")
+    }
+
+    /// Runs `body`, putting `location` in front of the message of any ``PKIError`` it throws.
+    public static func locating<T>(_ location: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PKIError {
+            throw error.located(at: location)
+        }
+    }
 }

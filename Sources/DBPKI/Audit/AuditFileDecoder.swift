@@ -23,7 +23,7 @@ enum AuditFileDecoder {
     static func decode(path: String, named: Bool) -> Outcome {
         let bytes: [UInt8]
         do {
-            bytes = try readFile(path)
+            bytes = try InputFile.contents(of: path)
         } catch let error as PKIError {
             return named ? .unreadable(error.message) : .skipped
         } catch {
@@ -63,36 +63,6 @@ enum AuditFileDecoder {
             return .derCandidate(location: path, der: bytes, report: named || hasCertificateOutline(bytes))
         }
         return named ? .unreadable(bytes.isEmpty ? "empty file" : "not PEM, DER or zip") : .skipped
-    }
-
-    /// The whole file via open/read: cheaper per file than FileManager and FileHandle, and
-    /// without a stat, since certificate files fit in the first read.
-    static func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PKIError(.io, "cannot be read (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 16_384)
-        var count = 0
-        while true {
-            if count == bytes.count {
-                guard bytes.count <= InputFile.maximumSize else {
-                    throw PKIError(.invalidInput, "larger than \(InputFile.maximumSize >> 20) MiB")
-                }
-                bytes += [UInt8](repeating: 0, count: bytes.count)
-            }
-            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else {
-                throw PKIError(errno == EISDIR ? .invalidInput : .io, "cannot be read (\(String(cString: strerror(errno))))")
-            }
-            if got == 0 { break }
-            count += got
-        }
-        guard count <= InputFile.maximumSize else {
-            throw PKIError(.invalidInput, "larger than \(InputFile.maximumSize >> 20) MiB")
-        }
-        bytes.removeLast(bytes.count - count)
-        return bytes
     }
 
     /// SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }: tbsCertificate, signatureAlgorithm, signature.

@@ -5,6 +5,11 @@ public enum CertificateFile {
     public struct Found: Sendable {
         public var location: String
         public var der: [UInt8]
+
+        /// The certificate parsed by `backend`; an error names the location.
+        public func parsed(by backend: any PKIBackend) throws -> CertificateInfo {
+            try PKIError.locating(location) { try backend.parseCertificate(der: der) }
+        }
     }
 
     /// Reads `path`; throws when it is unreadable or holds no certificate at all.

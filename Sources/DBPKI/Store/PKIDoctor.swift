@@ -27,8 +27,11 @@ extension PKIStore {
             let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
             expected.insert(record.certificatePath)
             var certificateDER: [UInt8]?
-            if let bytes = FileManager.default.contents(atPath: directory.absolute(record.certificatePath)) {
-                if let der = try? CertificateDecoder.certificates(from: [UInt8](bytes)).first,
+            let read = Result { try InputFile.contents(of: directory.absolute(record.certificatePath)) }
+            if case .failure(let error as PKIError) = read, error.code != .notFound {
+                findings.append(DoctorFinding(path: record.certificatePath, problem: "\(error.message) (\(label))"))
+            } else if case .success(let bytes) = read {
+                if let der = try? CertificateDecoder.certificates(from: bytes).first,
                     let digest = try? Hex.encode(backend.digest(.sha256, der))
                 {
                     if digest == record.fingerprint {
@@ -118,7 +121,9 @@ extension PKIStore {
         }
         for folder in ["issued", PKIDirectory.historyFolder] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.absolute(folder))) ?? []
-            files += names.sorted().filter { !$0.hasPrefix(".") || $0.contains(".tmp-") }.map { "\(folder)/\($0)" }
+            // Only what dbpki writes there (other files, a README say, are the user's own).
+            let kept = names.filter { $0.hasSuffix(".crt") || $0.hasSuffix(".key") || $0.contains(".tmp-") }
+            files += kept.sorted().filter { !$0.hasPrefix(".") || $0.contains(".tmp-") }.map { "\(folder)/\($0)" }
         }
         return files
     }

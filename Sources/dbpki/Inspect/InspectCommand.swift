@@ -36,7 +36,7 @@ struct InspectCommand: ParsableCommand {
         let time = try at.map(RFC3339.parse) ?? Date()
         let backend = engine.backend.makeBackend()
         let summaries = try CertificateFile.certificates(at: file).map {
-            CertificateSummary(try backend.parseCertificate(der: $0.der), location: $0.location, at: time)
+            CertificateSummary(try $0.parsed(by: backend), location: $0.location, at: time)
         }
         if json {
             struct Output: Encodable { let certificates: [CertificateSummary] }
