@@ -75,4 +75,9 @@ public struct VerificationPolicy: Sendable, Hashable {
 
     /// The depth used when ``maxIntermediates`` is nil.
     public static let defaultMaxIntermediates = 8
+
+    /// The values ``maxIntermediates`` may take. Both engines handle far less than `Int.max`
+    /// (OpenSSL refuses depths past a few hundred, GnuTLS accepts any), so the core checks one
+    /// range before asking either; no real PKI has more than a handful of intermediates.
+    public static let maxIntermediatesRange = 0...64
 }

@@ -24,7 +24,15 @@ public struct ChainVerifier: Sendable {
     }
 
     /// Asks every engine, applies the rules to each answer, and returns them together.
+    /// Throws (before asking any engine) when the policy's ``VerificationPolicy/maxIntermediates``
+    /// is outside ``VerificationPolicy/maxIntermediatesRange``.
     public func verify(_ request: VerificationRequest) throws -> CrossCheckedVerification {
+        if let limit = request.policy.maxIntermediates, !VerificationPolicy.maxIntermediatesRange.contains(limit) {
+            let range = VerificationPolicy.maxIntermediatesRange
+            throw PKIError(
+                .invalidArgument,
+                "at most \(limit) intermediates is outside the supported range \(range.lowerBound)-\(range.upperBound)")
+        }
         var engineRequest = request
         engineRequest.policy.maxIntermediates =
             (request.policy.maxIntermediates ?? VerificationPolicy.defaultMaxIntermediates) + Self.engineDepthAllowance

@@ -43,7 +43,7 @@ struct VerifyChainCommand: ParsableCommand {
     @Option(help: "CRLs to check revocation against (PEM or DER); repeatable.")
     var crl: [String] = []
 
-    @Option(help: "The most intermediate CAs a path may have.")
+    @Option(help: "The most intermediate CAs a path may have, 0-64 (default 8).")
     var maxIntermediates: Int?
 
     @Option(help: "The engine: openssl, gnutls, or both (valid only when both accept).")
@@ -53,7 +53,10 @@ struct VerifyChainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let maxIntermediates, maxIntermediates < 0 { throw ValidationError("--max-intermediates must be 0 or more") }
+        let range = VerificationPolicy.maxIntermediatesRange
+        if let maxIntermediates, !range.contains(maxIntermediates) {
+            throw ValidationError("--max-intermediates must be \(range.lowerBound) to \(range.upperBound)")
+        }
     }
 
     func run() throws {
@@ -63,7 +66,7 @@ struct VerifyChainCommand: ParsableCommand {
         let request = try ChainInput.request(
             leafPath: leaf, trustPath: trust, untrustedPaths: untrusted, crlPaths: crl, policy: policy)
         let engines = backend.makeBackends()
-        let leafInfo = try engines[0].parseCertificate(der: request.leaf)
+        let leafInfo = try PKIError.locating(leaf) { try engines[0].parseCertificate(der: request.leaf) }
         let outcome = try ChainVerifier(engines: engines).verify(request)
 
         if json {
