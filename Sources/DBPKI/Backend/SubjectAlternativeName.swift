@@ -12,7 +12,7 @@ public enum SubjectAlternativeName: Hashable, Sendable, CustomStringConvertible 
     case other(tag: Int)
 
     /// `DNS:name`, `IP:address`, ...; control characters (a NUL hidden in a crafted dNSName,
-    /// an escape sequence) are shown as `\xNN`, so printing a name never writes them to a terminal.
+    /// an escape sequence) are shown as `\xNN` (``TextEscaping``), so printing a name never writes them to a terminal.
     public var description: String {
         switch self {
         case .dns(let name): "DNS:\(Self.visible(name))"
@@ -23,15 +23,5 @@ public enum SubjectAlternativeName: Hashable, Sendable, CustomStringConvertible 
         }
     }
 
-    private static func visible(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                out += "\\x" + Hex.encode([UInt8(scalar.value)])
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    private static func visible(_ text: String) -> String { TextEscaping.printable(text) }
 }

@@ -47,8 +47,7 @@ public enum CertificateDecoder {
             }
             let found = blocks.filter { labels.contains($0.label) }.map(\.der)
             if found.isEmpty {
-                let seen = blocks.map(\.label).joined(separator: ", ")
-                throw PKIError(.invalidInput, "no \(kind) in PEM input" + (seen.isEmpty ? "" : " (found: \(seen))"))
+                throw PKIError(.invalidInput, "no \(kind) in PEM input" + Self.foundLabels(blocks.map(\.label)))
             }
             return found
         }
@@ -56,5 +55,22 @@ public enum CertificateDecoder {
             throw PKIError(.invalidInput, "not PEM or DER: expected a \(kind)")
         }
         return [bytes]
+    }
+
+    /// ` (found: CERTIFICATE (28387 blocks), PRIVATE KEY)`: each label once, escaped, with its
+    /// count when it repeats, so a large file gives one short line.
+    static func foundLabels(_ labels: [String]) -> String {
+        guard !labels.isEmpty else { return "" }
+        var counts = [String: Int]()
+        var order = [String]()
+        for label in labels {
+            if counts[label] == nil { order.append(label) }
+            counts[label, default: 0] += 1
+        }
+        let parts = order.prefix(5).map { label in
+            let count = counts[label]!
+            return TextEscaping.printable(label, limit: 40) + (count == 1 ? "" : " (\(count) blocks)")
+        }
+        return " (found: " + parts.joined(separator: ", ") + (order.count > 5 ? ", …" : "") + ")"
     }
 }

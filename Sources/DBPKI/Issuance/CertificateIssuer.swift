@@ -52,6 +52,13 @@ public struct CertificateIssuer: Sendable {
         if profile.role == .server && profile.subjectAlternativeNames.isEmpty {
             throw PKIError(.invalidArgument, "a server certificate needs at least one DNS name or IP address")
         }
+        if profile.subjectAlternativeNames.count > CertificateProfile.maximumSubjectAlternativeNames {
+            throw PKIError(
+                .invalidArgument,
+                "\(profile.subjectAlternativeNames.count) subject alternative names are more than the "
+                    + "\(CertificateProfile.maximumSubjectAlternativeNames) dbpki puts in one certificate")
+        }
+        try profile.subject.validate()
         let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
         var notAfter = issuedAt.addingTimeInterval(TimeInterval(profile.days) * 86_400)
         if let authority, notAfter > authority.info.notAfter { notAfter = authority.info.notAfter }

@@ -32,6 +32,26 @@ public struct CertificateProfile: Sendable, Hashable {
     public static let defaultLeafDays = 825
     /// How far notBefore is set into the past, to absorb clock skew between machines.
     public static let backdate: TimeInterval = 60
+    /// The most subject alternative names a certificate gets. Database servers need a few;
+    /// clients and TLS stacks handle hundreds, and past a thousand a certificate is a
+    /// mistake (or a denial of service on whoever parses it), so issuance refuses it.
+    public static let maximumSubjectAlternativeNames = 1000
+
+    /// SANs from `--dns`/`--ip` style lists as they go into a certificate: a trailing dot
+    /// (`db1.example.com.`, the absolute DNS form) dropped, since certificates and host
+    /// name checks use the relative form and a SAN with the dot matches no client; and each
+    /// name once (DNS names compared without case), in the order first given.
+    public static func subjectAlternativeNames(dns: [String], ips: [IPAddress]) -> [SubjectAlternativeName] {
+        var seenNames = Set<String>()
+        var seenAddresses = Set<IPAddress>()
+        var names = [SubjectAlternativeName]()
+        for name in dns {
+            let relative = name.hasSuffix(".") && name.count > 1 ? String(name.dropLast()) : name
+            if seenNames.insert(relative.lowercased()).inserted { names.append(.dns(relative)) }
+        }
+        for address in ips where seenAddresses.insert(address).inserted { names.append(.ip(address)) }
+        return names
+    }
 
     /// A root CA profile.
     public static func rootCA(name: String, days: Int = defaultCADays) -> CertificateProfile {
@@ -53,7 +73,7 @@ public struct CertificateProfile: Sendable, Hashable {
     ) -> CertificateProfile {
         CertificateProfile(
             role: .server, subject: .commonName(name),
-            subjectAlternativeNames: dns.map { .dns($0) } + ips.map { .ip($0) }, days: days)
+            subjectAlternativeNames: subjectAlternativeNames(dns: dns, ips: ips), days: days)
     }
 
     /// A TLS client profile.
@@ -62,7 +82,7 @@ public struct CertificateProfile: Sendable, Hashable {
     ) -> CertificateProfile {
         CertificateProfile(
             role: .client, subject: .commonName(name),
-            subjectAlternativeNames: dns.map { .dns($0) } + ips.map { .ip($0) }, days: days)
+            subjectAlternativeNames: subjectAlternativeNames(dns: dns, ips: ips), days: days)
     }
 
     /// Makes a profile.

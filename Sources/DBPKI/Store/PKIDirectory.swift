@@ -73,7 +73,7 @@ public struct PKIDirectory: Sendable {
         guard !name.isEmpty, name.count <= 64, allowed, !name.hasPrefix("."), !name.hasPrefix("-") else {
             throw PKIError(
                 .invalidArgument,
-                "'\(name)' is not a usable name (letters, digits, '.', '_' and '-'; at most 64; not starting with '.' or '-')"
+                "'\(TextEscaping.printable(name, limit: 64))' is not a usable name (letters, digits, '.', '_' and '-'; at most 64; not starting with '.' or '-')"
             )
         }
     }

@@ -36,6 +36,8 @@ struct InitCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Checked before the directory is created, so a bad name leaves nothing behind.
+        try DistinguishedName.commonName(name).validate()
         let store = try engine.openStore(dir, create: true)
         let info = try store.createCA(name: name, keyType: keyType, days: days, issuer: engine.issuer())
         print(

@@ -46,7 +46,7 @@ struct ListCommand: ParsableCommand {
                     record.status.rawValue + (record.caRole.map { " (\($0.rawValue))" } ?? "")
                         + (record.revocationReason.map { " (\($0))" } ?? ""),
                     record.serial, RFC3339.format(record.notAfter), record.issuer,
-                ]
+                ].map { TextEscaping.printable($0) }  // a CA name may carry an escape sequence
             }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {

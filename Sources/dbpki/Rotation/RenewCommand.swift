@@ -61,8 +61,12 @@ struct RenewCommand: ParsableCommand {
     /// `30d` or `30` as a number of days.
     static func days(in window: String) throws -> Int {
         let digits = window.hasSuffix("d") ? String(window.dropLast()) : window
-        guard let days = Int(digits), days >= 0, days <= 36_500 else {
-            throw ValidationError("--expiring-within takes days, such as 30d or 30 (not '\(window)')")
+        guard let days = Int(digits), days >= 0 else {
+            let shown = TextEscaping.printable(window, limit: 32)
+            throw ValidationError("--expiring-within takes a number of days, such as 30d or 30 (not '\(shown)')")
+        }
+        guard days <= 36_500 else {
+            throw ValidationError("--expiring-within is at most 36500 days (100 years), not \(days)")
         }
         return days
     }
