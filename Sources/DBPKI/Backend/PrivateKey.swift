@@ -45,3 +45,31 @@ public enum PrivateKeyFormat: String, Sendable, CaseIterable {
         self = format
     }
 }
+
+extension PrivateKeyFormat {
+    /// The format whose outline `der` has, judged by its ASN.1 shape alone (no engine, no
+    /// password): how a download checker names a private key that lost its PEM armour.
+    /// Only the outer structure is looked at, so a damaged key is still recognised.
+    public init?(outlineOf der: [UInt8]) {
+        var outer = DERReader(der[...])
+        guard let sequence = try? outer.read(tag: 0x30) else { return nil }
+        var reader = DERReader(sequence.content)
+        var elements = [DERReader.Element]()
+        while !reader.isAtEnd, elements.count < 10, let element = try? reader.read() { elements.append(element) }
+        let tags = elements.map(\.tag)
+        func smallInteger(_ element: DERReader.Element) -> Int? {
+            element.tag == 0x02 && element.content.count == 1 ? Int(element.content.first!) : nil
+        }
+        if tags.count >= 3, let version = smallInteger(elements[0]), version <= 1, tags[1] == 0x30, tags[2] == 0x04 {
+            self = .pkcs8
+        } else if tags.count == 2, tags == [0x30, 0x04] {
+            self = .encryptedPKCS8
+        } else if tags.count >= 9, smallInteger(elements[0]) != nil, tags.prefix(9).allSatisfy({ $0 == 0x02 }) {
+            self = .pkcs1
+        } else if tags.count >= 2, smallInteger(elements[0]) == 1, tags[1] == 0x04 {
+            self = .sec1
+        } else {
+            return nil
+        }
+    }
+}

@@ -32,8 +32,31 @@ public enum PEM {
     ///
     /// Works on bytes, line by line, so large bundles decode in time linear in their size.
     public static func decode(_ bytes: [UInt8]) throws -> [Block] {
+        var outside: [StrayText]? = nil
+        return try decode(bytes, outside: &outside)
+    }
+
+    /// Non-blank text outside every block: the lines from `firstLine` (1-based) on, one
+    /// run per stretch of consecutive lines.
+    public struct StrayText: Sendable {
+        /// The number of the run's first line.
+        public var firstLine: Int
+        /// The lines, trimmed of surrounding blanks.
+        public var lines: [[UInt8]]
+    }
+
+    /// ``decode(_:)``, also returning the text outside the blocks, for readers that must
+    /// refuse anything but clean blocks (a download checked before it ships).
+    public static func decodeWithStrayText(_ bytes: [UInt8]) throws -> (blocks: [Block], outside: [StrayText]) {
+        var outside: [StrayText]? = []
+        let blocks = try decode(bytes, outside: &outside)
+        return (blocks, outside ?? [])
+    }
+
+    private static func decode(_ bytes: [UInt8], outside: inout [StrayText]?) throws -> [Block] {
         guard !bytes.contains(0) else { throw PKIError(.invalidInput, "not PEM: contains NUL bytes") }
         var blocks = [Block]()
+        var lastStrayLine = -1
         var label: [UInt8]?
         var body = [UInt8]()
         var lineNumber = 0
@@ -71,6 +94,13 @@ public enum PEM {
                     throw PKIError(.invalidInput, "PEM line \(lineNumber): malformed BEGIN line")
                 }
                 label = Array(line.dropFirst(beginPrefix.count).dropLast(dashes.count))
+            } else if !line.isEmpty, outside != nil {
+                if lastStrayLine == lineNumber - 1, !outside!.isEmpty {
+                    outside![outside!.count - 1].lines.append(Array(line))
+                } else {
+                    outside!.append(StrayText(firstLine: lineNumber, lines: [Array(line)]))
+                }
+                lastStrayLine = lineNumber
             }
         }
         if let label { throw PKIError(.invalidInput, "PEM block \(text(label)) is truncated (no END line)") }

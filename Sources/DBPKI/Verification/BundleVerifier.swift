@@ -56,10 +56,13 @@ public struct BundleVerifier: Sendable {
         var keys = [(name: String, der: [UInt8], format: PrivateKeyFormat)]()
         var leaves = [(name: String, der: [UInt8], info: CertificateInfo)]()
         for file in files {
-            guard PEM.looksLikePEM(file.contents), let blocks = try? PEM.decode(file.contents), !blocks.isEmpty else {
+            guard PEM.looksLikePEM(file.contents), let (blocks, outside) = try? PEM.decodeWithStrayText(file.contents),
+                !blocks.isEmpty
+            else {
                 report.problems.append("\(file.name): not PEM")
                 continue
             }
+            report.problems += outside.map { "\(file.name): \(Self.describe($0))" }
             for block in blocks {
                 switch (block.label, PrivateKeyFormat(pemLabel: block.label)) {
                 case ("CERTIFICATE", _):
@@ -97,6 +100,38 @@ public struct BundleVerifier: Sendable {
             }
         }
         return report
+    }
+
+    /// Text outside the PEM blocks makes a download unfit whatever it is (a comment today, a
+    /// key with damaged armour tomorrow); a run of base64 lines that decodes to a private
+    /// key's outline is named as a key, since that is the leak to fix first.
+    static func describe(_ stray: PEM.StrayText) -> String {
+        var runs = [[UInt8]]()
+        var current = [UInt8]()
+        for line in stray.lines {
+            // A commented-out key (`# MIIE...`) is still a key.
+            let body = line.drop(while: { Self.commentMarks.contains($0) })
+            if !body.isEmpty, body.allSatisfy(isBase64) {
+                current += body
+            } else if !current.isEmpty {
+                runs.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { runs.append(current) }
+        for run in runs {
+            if let der = Data(base64Encoded: Data(run)), let format = PrivateKeyFormat(outlineOf: [UInt8](der)) {
+                return "line \(stray.firstLine): a private key (\(format.pemLabel)) outside PEM armour"
+            }
+        }
+        return "line \(stray.firstLine): text outside the certificate blocks, where only certificates belong"
+    }
+
+    private static let commentMarks = Set("#;/! \t".utf8)
+
+    private static func isBase64(_ byte: UInt8) -> Bool {
+        (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2b
+            || byte == 0x2f || byte == 0x3d
     }
 
     /// A key may ship only as NAME.key beside NAME.crt, a client certificate whose public key it is.
