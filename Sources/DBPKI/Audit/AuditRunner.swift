@@ -160,7 +160,7 @@ public struct AuditRunner: Sendable {
     /// ``fullParse`` or when the fast reader declines the encoding.
     public func fields(of der: [UInt8]) throws -> CertificateFields {
         if !fullParse, let fast = try? CertificateFieldReader.read(der: der) { return fast }
-        return CertificateFields(try backend.parseCertificate(der: der))
+        return try backend.parseCertificate(der: der).fields
     }
 
     func certificate(_ der: [UInt8], location: String) throws -> Read {

@@ -1,10 +1,11 @@
 import Foundation
 
-/// The fields of one certificate that an audit reads: everything ``CertificateInfo``
-/// holds except the DER and the fingerprint, so a large audit keeps no DER in memory.
+/// The fields of one certificate: what dbpki reports, compares and judges.
 ///
-/// ``CertificateFieldReader`` fills it in pure Swift; ``init(_:)`` fills it from an
-/// engine's full parse. Tests hold the two equal on every certificate they can reach.
+/// An engine's full parse fills them inside a ``CertificateInfo`` (which adds the DER and
+/// the fingerprint); ``CertificateFieldReader`` fills them in pure Swift for `audit`, so a
+/// large audit keeps no DER in memory. Tests hold the two equal on every certificate they
+/// can reach.
 public struct CertificateFields: Hashable, Sendable {
     /// X.509 version (1 or 3).
     public var version: Int
@@ -65,20 +66,15 @@ public struct CertificateFields: Hashable, Sendable {
         self.extensions = extensions
     }
 
-    /// The same fields taken from an engine's full parse.
-    public init(_ info: CertificateInfo) {
-        self.init(
-            version: info.version, subject: info.subject, issuer: info.issuer, serialNumber: info.serialNumber,
-            notBefore: info.notBefore, notAfter: info.notAfter, publicKey: info.publicKey,
-            signatureAlgorithmOID: info.signatureAlgorithmOID, subjectAlternativeNames: info.subjectAlternativeNames,
-            isCA: info.isCA, pathLengthConstraint: info.pathLengthConstraint, keyUsage: info.keyUsage,
-            extendedKeyUsage: info.extendedKeyUsage, subjectKeyIdentifier: info.subjectKeyIdentifier,
-            authorityKeyIdentifier: info.authorityKeyIdentifier, extensions: info.extensions)
-    }
-
-    /// The serial as lowercase hex without leading zeros.
+    /// The serial as lowercase hex without colons or leading zeros (`0` for zero).
     public var serialHex: String { Hex.integer(serialNumber) }
 
-    /// True when subject and issuer are the same name.
+    /// True when subject and issuer are the same name (a root or other self-issued certificate).
     public var isSelfIssued: Bool { subject == issuer }
+
+    /// The extension with `oid`, when present.
+    public func `extension`(_ oid: String) -> CertificateExtension? { extensions.first { $0.oid == oid } }
+
+    /// A readable name for the signature algorithm, or its OID when unknown.
+    public var signatureAlgorithmName: String { SignatureAlgorithm.name(of: signatureAlgorithmOID) }
 }

@@ -1,46 +1,29 @@
 import Foundation
 
-/// A certificate as an engine parsed it: the fields dbpki reports, compares and
-/// judges. Two engines parsing the same DER must produce equal values.
+/// A certificate as an engine parsed it: its DER, its fingerprint and the
+/// ``CertificateFields`` dbpki reports, compares and judges. Two engines parsing the same
+/// DER must produce equal values.
+///
+/// The fields are one value shared with `audit`'s pure-Swift reader, which fills
+/// ``CertificateFields`` without an engine; they are reached directly (`info.subject`)
+/// through dynamic member lookup, so there is one list of fields, not two.
+@dynamicMemberLookup
 public struct CertificateInfo: Hashable, Sendable {
     /// The DER encoding the values were read from.
     public var der: [UInt8]
-    /// X.509 version (1 or 3).
-    public var version: Int
-    /// The subject as RFC 4514 text (most specific RDN first, UTF-8 not escaped).
-    public var subject: String
-    /// The issuer as RFC 4514 text.
-    public var issuer: String
-    /// The serial number's content octets, as encoded (including any leading zero byte).
-    public var serialNumber: [UInt8]
-    /// Start of validity.
-    public var notBefore: Date
-    /// End of validity.
-    public var notAfter: Date
-    /// The subject public key.
-    public var publicKey: PublicKeyDescription
-    /// The signature algorithm OID in dotted form.
-    public var signatureAlgorithmOID: String
-    /// subjectAltName entries in encoded order; empty when the extension is absent.
-    public var subjectAlternativeNames: [SubjectAlternativeName]
-    /// basicConstraints cA (false when the extension is absent).
-    public var isCA: Bool
-    /// basicConstraints pathLenConstraint.
-    public var pathLengthConstraint: Int?
-    /// keyUsage; nil when the extension is absent.
-    public var keyUsage: KeyUsage?
-    /// extendedKeyUsage OIDs in encoded order; nil when the extension is absent.
-    public var extendedKeyUsage: [String]?
-    /// subjectKeyIdentifier.
-    public var subjectKeyIdentifier: [UInt8]?
-    /// authorityKeyIdentifier keyIdentifier.
-    public var authorityKeyIdentifier: [UInt8]?
     /// SHA-256 over ``der``.
     public var fingerprintSHA256: [UInt8]
-    /// Every extension's OID and critical flag, in encoded order.
-    public var extensions: [CertificateExtension]
+    /// Everything read from the DER.
+    public var fields: CertificateFields
 
-    /// Makes a parsed-certificate value; engines call this.
+    /// Pairs fields an engine read with the DER they came from.
+    public init(der: [UInt8], fingerprintSHA256: [UInt8], fields: CertificateFields) {
+        self.der = der
+        self.fingerprintSHA256 = fingerprintSHA256
+        self.fields = fields
+    }
+
+    /// Makes a parsed-certificate value field by field; engines call this.
     public init(
         der: [UInt8], version: Int, subject: String, issuer: String, serialNumber: [UInt8],
         notBefore: Date, notAfter: Date, publicKey: PublicKeyDescription, signatureAlgorithmOID: String,
@@ -48,38 +31,31 @@ public struct CertificateInfo: Hashable, Sendable {
         keyUsage: KeyUsage?, extendedKeyUsage: [String]?, subjectKeyIdentifier: [UInt8]?,
         authorityKeyIdentifier: [UInt8]?, fingerprintSHA256: [UInt8], extensions: [CertificateExtension]
     ) {
-        self.der = der
-        self.version = version
-        self.subject = subject
-        self.issuer = issuer
-        self.serialNumber = serialNumber
-        self.notBefore = notBefore
-        self.notAfter = notAfter
-        self.publicKey = publicKey
-        self.signatureAlgorithmOID = signatureAlgorithmOID
-        self.subjectAlternativeNames = subjectAlternativeNames
-        self.isCA = isCA
-        self.pathLengthConstraint = pathLengthConstraint
-        self.keyUsage = keyUsage
-        self.extendedKeyUsage = extendedKeyUsage
-        self.subjectKeyIdentifier = subjectKeyIdentifier
-        self.authorityKeyIdentifier = authorityKeyIdentifier
-        self.fingerprintSHA256 = fingerprintSHA256
-        self.extensions = extensions
+        self.init(
+            der: der, fingerprintSHA256: fingerprintSHA256,
+            fields: CertificateFields(
+                version: version, subject: subject, issuer: issuer, serialNumber: serialNumber,
+                notBefore: notBefore, notAfter: notAfter, publicKey: publicKey,
+                signatureAlgorithmOID: signatureAlgorithmOID, subjectAlternativeNames: subjectAlternativeNames,
+                isCA: isCA, pathLengthConstraint: pathLengthConstraint, keyUsage: keyUsage,
+                extendedKeyUsage: extendedKeyUsage, subjectKeyIdentifier: subjectKeyIdentifier,
+                authorityKeyIdentifier: authorityKeyIdentifier, extensions: extensions))
     }
 
-    /// The extension with `oid`, when present.
-    public func `extension`(_ oid: String) -> CertificateExtension? { extensions.first { $0.oid == oid } }
+    /// A field of ``fields``, such as `info.subject` or `info.notAfter`.
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<CertificateFields, Value>) -> Value {
+        get { fields[keyPath: keyPath] }
+        set { fields[keyPath: keyPath] = newValue }
+    }
 
-    /// The serial as lowercase hex without colons or leading zeros (`0` for zero).
-    public var serialHex: String { Hex.integer(serialNumber) }
+    /// A computed property of ``fields``, such as `info.serialHex`.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<CertificateFields, Value>) -> Value {
+        fields[keyPath: keyPath]
+    }
+
+    /// The extension with `oid`, when present (methods are not reached by member lookup).
+    public func `extension`(_ oid: String) -> CertificateExtension? { fields.extension(oid) }
 
     /// The fingerprint as lowercase hex without colons.
     public var fingerprintHex: String { Hex.encode(fingerprintSHA256) }
-
-    /// A readable name for the signature algorithm, or its OID when unknown.
-    public var signatureAlgorithmName: String { SignatureAlgorithm.name(of: signatureAlgorithmOID) }
-
-    /// True when subject and issuer are the same name (a root or other self-issued certificate).
-    public var isSelfIssued: Bool { subject == issuer }
 }
