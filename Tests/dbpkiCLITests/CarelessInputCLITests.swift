@@ -196,6 +196,22 @@ struct CarelessInputCLITests {
         #expect(Self.expectError(window, status: 64).contains("at most 36500 days"))
     }
 
+    @Test("inspect and audit report what a TRUSTED CERTIFICATE holds; verification refuses its trust settings")
+    func trustedCertificatesHaveOnePolicy() throws {
+        let scratch = try ScratchFolder()
+        let pki = try Self.makePKI(scratch)
+        let plain = try String(contentsOfFile: pki + "/ca.crt", encoding: .utf8)
+        let trusted = scratch.file("trusted.pem")
+        try plain.replacingOccurrences(of: " CERTIFICATE-----", with: " TRUSTED CERTIFICATE-----").write(
+            toFile: trusted, atomically: true, encoding: .utf8)
+        let inspected = try CLIRunner.run(["inspect", trusted])
+        #expect(inspected.status == 0 && inspected.stdout.contains("CN=Careless CA"), "\(inspected.stderr)")
+        let audited = try CLIRunner.run(["audit", trusted, "--format", "json"])
+        #expect(audited.status == 0 && audited.stdout.contains("CN=Careless CA"), "\(audited.stderr)")
+        let verified = try CLIRunner.run(["verify", "chain", pki + "/issued/db.crt", "--trust", trusted])
+        #expect(Self.expectError(verified, status: 69).contains("trust settings"))
+    }
+
     @Test("doctor checks only the certificate and key files dbpki keeps")
     func doctorIgnoresTheUsersOwnFiles() throws {
         let scratch = try ScratchFolder()

@@ -18,7 +18,8 @@ enum AuditFileDecoder {
     }
 
     private static let certificateBegin = Array("-----BEGIN CERTIFICATE-----".utf8)
-    private static let labels: Set<String> = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]
+    /// As ``CertificateDecoder/TrustedCertificates/certificateOnly`` reads them.
+    private static let labels = CertificateDecoder.certificateLabels.union(["TRUSTED CERTIFICATE"])
 
     static func decode(path: String, named: Bool) -> Outcome {
         let bytes: [UInt8]
@@ -31,14 +32,9 @@ enum AuditFileDecoder {
         }
         if ZipReader.looksLikeZip(bytes) {
             do {
-                let contents = try ZipReader.read(bytes)
-                var found = [(location: String, der: [UInt8])]()
-                for file in contents.files {
-                    guard let ders = try? CertificateDecoder.certificates(from: file.contents) else { continue }
-                    found += ders.map { ("\(path)!\(file.name)", $0) }
-                }
-                if !found.isEmpty { return .certificates(found) }
-                return .unreadable(contents.problems.first.map { "zip: \($0)" } ?? "no certificate in the zip")
+                let zip = try CertificateFile.inZip(bytes, at: path)
+                if !zip.found.isEmpty { return .certificates(zip.found.map { ($0.location, $0.der) }) }
+                return .unreadable(zip.problems.first.map { "zip: \($0)" } ?? "no certificate in the zip")
             } catch let error as PKIError {
                 return .unreadable(error.message)
             } catch {
@@ -49,7 +45,9 @@ enum AuditFileDecoder {
             let claimsCertificate = contains(bytes, certificateBegin)
             do {
                 let blocks = try PEM.decode(bytes).filter { labels.contains($0.label) }
-                if !blocks.isEmpty { return .certificates(blocks.map { (path, $0.der) }) }
+                if !blocks.isEmpty {
+                    return .certificates(blocks.map { (path, CertificateDecoder.leadingElement($0.der)) })
+                }
                 return named ? .unreadable("no certificate in PEM input") : .skipped
             } catch let error as PKIError {
                 return named || claimsCertificate ? .unreadable(error.message) : .skipped

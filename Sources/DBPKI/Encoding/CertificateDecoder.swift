@@ -1,18 +1,48 @@
 /// Turns file contents into DER certificates, CRLs and keys, so engines only ever see DER.
 public enum CertificateDecoder {
+    /// What to do with OpenSSL's `TRUSTED CERTIFICATE` blocks: a certificate followed by
+    /// trust settings (such as "reject serverAuth") that neither GnuTLS nor dbpki's policy
+    /// applies.
+    public enum TrustedCertificates: Sendable {
+        /// Refuse them: a verification that dropped the settings could accept what the file
+        /// says to reject.
+        case refused
+        /// Read the certificate and leave the settings: a report (inspect, audit) of what
+        /// the file holds, which decides nothing about trust.
+        case certificateOnly
+    }
+
     /// The certificates in PEM (every `CERTIFICATE` block, other blocks skipped)
     /// or DER (exactly one certificate). Throws when there are none.
-    ///
-    /// OpenSSL's `TRUSTED CERTIFICATE` blocks are refused, not read as certificates: they carry
-    /// trust settings (such as "reject serverAuth") that neither GnuTLS nor dbpki's policy
-    /// applies, and dropping them silently could accept what the file says to reject.
+    public static func certificates(from bytes: [UInt8], trusted: TrustedCertificates) throws -> [[UInt8]] {
+        switch trusted {
+        case .refused:
+            try objects(
+                from: bytes, labels: certificateLabels, kind: "certificate",
+                refused: [
+                    "TRUSTED CERTIFICATE":
+                        "OpenSSL trust settings are not supported: write the plain certificate with 'openssl x509 -in FILE'"
+                ])
+        case .certificateOnly:
+            try objects(from: bytes, labels: certificateLabels.union(["TRUSTED CERTIFICATE"]), kind: "certificate")
+                .map(leadingElement)
+        }
+    }
+
+    /// ``certificates(from:trusted:)`` refusing `TRUSTED CERTIFICATE`, as anything that
+    /// decides trust must.
     public static func certificates(from bytes: [UInt8]) throws -> [[UInt8]] {
-        try objects(
-            from: bytes, labels: ["CERTIFICATE", "X509 CERTIFICATE"], kind: "certificate",
-            refused: [
-                "TRUSTED CERTIFICATE":
-                    "OpenSSL trust settings are not supported: write the plain certificate with 'openssl x509 -in FILE'"
-            ])
+        try certificates(from: bytes, trusted: .refused)
+    }
+
+    /// The labels of plain certificate blocks.
+    static let certificateLabels: Set<String> = ["CERTIFICATE", "X509 CERTIFICATE"]
+
+    /// The first DER element: a `TRUSTED CERTIFICATE` body is the certificate, then its trust settings.
+    static func leadingElement(_ der: [UInt8]) -> [UInt8] {
+        var reader = DERReader(der[...])
+        guard let first = try? reader.read() else { return der }
+        return Array(first.encoded)
     }
 
     /// The CRLs in PEM (`X509 CRL` blocks) or DER (exactly one).

@@ -1,5 +1,6 @@
-/// Every certificate in a file dbpki is asked to read: PEM (any number, keys and other
-/// blocks skipped), DER, or a client zip (the certificates inside its entries).
+/// Every certificate in a file dbpki is asked to report on (`inspect`, `audit`): PEM (any
+/// number; keys and other blocks skipped; `TRUSTED CERTIFICATE` read without its trust
+/// settings), DER, or a client zip (the certificates inside its entries).
 public enum CertificateFile {
     /// One certificate and where it was found (`path`, or `path!entry` inside a zip).
     public struct Found: Sendable {
@@ -12,22 +13,30 @@ public enum CertificateFile {
         }
     }
 
-    /// Reads `path`; throws when it is unreadable or holds no certificate at all.
+    /// Reads `path`; throws when it is unreadable, a zip with any problem, or holds no
+    /// certificate at all.
     public static func certificates(at path: String) throws -> [Found] {
         let bytes = try InputFile.read(path)
         if ZipReader.looksLikeZip(bytes) {
-            let contents = try InputFile.decode(path) { try ZipReader.read($0) }
-            if let problem = contents.problems.first { throw PKIError(.invalidInput, "\(path): \(problem)") }
-            let found = contents.files.flatMap { file in
-                ((try? CertificateDecoder.certificates(from: file.contents)) ?? []).map {
-                    Found(location: "\(path)!\(file.name)", der: $0)
-                }
+            let zip = try PKIError.locating(path) { try inZip(bytes, at: path) }
+            if let problem = zip.problems.first { throw PKIError(.invalidInput, "\(path): \(problem)") }
+            guard !zip.found.isEmpty else { throw PKIError(.invalidInput, "\(path): no certificate in the zip") }
+            return zip.found
+        }
+        return try InputFile.decode(path) { try CertificateDecoder.certificates(from: $0, trusted: .certificateOnly) }
+            .map { Found(location: path, der: $0) }
+    }
+
+    /// The certificates in a zip's entries, each at `path!entry`, and the zip's problems
+    /// (entries it refused); entries that hold no certificate are passed over. Throws when
+    /// the archive itself cannot be read.
+    public static func inZip(_ bytes: [UInt8], at path: String) throws -> (found: [Found], problems: [String]) {
+        let contents = try ZipReader.read(bytes)
+        let found = contents.files.flatMap { file in
+            ((try? CertificateDecoder.certificates(from: file.contents, trusted: .certificateOnly)) ?? []).map {
+                Found(location: "\(path)!\(file.name)", der: $0)
             }
-            guard !found.isEmpty else { throw PKIError(.invalidInput, "\(path): no certificate in the zip") }
-            return found
         }
-        return try InputFile.decode(path) { try CertificateDecoder.certificates(from: $0) }.map {
-            Found(location: path, der: $0)
-        }
+        return (found, contents.problems)
     }
 }
