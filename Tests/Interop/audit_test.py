@@ -302,10 +302,11 @@ class AuditProbeTest(unittest.TestCase):
         for backend in BACKENDS:
             with self.subTest(backend=backend):
                 start = time.monotonic()
-                result = subprocess.run(["unshare", "--mount", "--net", "/bin/sh", "-c", SILENT_RESOLVER, resolv_conf,
-                                         DBPKI, "audit", "--dir", self.pki, "--probe", "db1.probe-deadline.invalid:6379",
-                                         "--timeout", "2", "--backend", backend, "--format", "json"],
-                                        capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+                command = ["unshare", "--mount", "--net", "/bin/sh", "-c", SILENT_RESOLVER, resolv_conf,
+                           DBPKI, "audit", "--dir", self.pki, "--probe", "db1.probe-deadline.invalid:6379",
+                           "--timeout", "2", "--backend", backend, "--format", "json"]
+                result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT,
+                                        stdin=subprocess.DEVNULL)
                 elapsed = time.monotonic() - start
                 # At least the timeout: the resolver really was silent and the lookup was cut, not refused.
                 self.assertGreaterEqual(elapsed, 2)

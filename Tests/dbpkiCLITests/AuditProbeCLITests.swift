@@ -11,7 +11,7 @@ struct AuditProbeCLITests {
     }
 
     @Test(
-        "a server that accepts and closes at once is unreadable (exit 3); the PKI is still reported and --output written",
+        "a server that closes at once is unreadable (exit 3); the PKI is still reported and --output written",
         arguments: backends)
     func closesAtOnce(backend: String) throws {
         let server = try MisbehavingServer(.closeAtOnce)
