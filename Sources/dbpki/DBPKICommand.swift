@@ -25,6 +25,10 @@ struct DBPKICommand: ParsableCommand {
     /// Runs the command line with dbpki's error contract: one `error:` line on
     /// stderr and an exit code of 64 or more for usage and input errors.
     static func main() {
+        // A peer that closes while we write must be an error on that write (EPIPE), not the end of the
+        // process: `audit --probe` of a server that accepts and hangs up would otherwise die with nothing
+        // reported. The probe's own writes already pass MSG_NOSIGNAL; this also covers any other socket.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

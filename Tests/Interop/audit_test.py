@@ -90,6 +90,77 @@ class PlainListener:
         self.socket.close()
 
 
+class MisbehavingListener:
+    """A TCP server on 127.0.0.1 (a free port the system picks) that misbehaves on purpose until the test
+    ends: "close" accepts and closes each connection at once; "drip" sends one byte every 0.5 s for ever
+    (the header of a 16 KiB TLS handshake record, then zeros, so a client always waits for more)."""
+
+    DRIP = b"\x16\x03\x03\x40\x00"
+
+    def __init__(self, test, mode):
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.1)
+        self.port = self.socket.getsockname()[1]
+        self.mode = mode
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.serve, daemon=True)]
+        self.threads[0].start()
+        test.addCleanup(self.stop)
+
+    def serve(self):
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            if self.mode == "close":
+                connection.close()
+            else:
+                thread = threading.Thread(target=self.drip, args=(connection,), daemon=True)
+                self.threads.append(thread)
+                thread.start()
+
+    def drip(self, connection):
+        with connection:
+            sent = 0
+            while not self.stopping.wait(0 if sent == 0 else 0.5):
+                try:
+                    connection.send(self.DRIP[sent:sent + 1] if sent < len(self.DRIP) else b"\x00")
+                except OSError:  # the probe has gone: BrokenPipeError, as Python ignores SIGPIPE
+                    return
+                sent += 1
+
+    def stop(self):
+        self.stopping.set()
+        for thread in list(self.threads):
+            thread.join(timeout=5)
+        self.socket.close()
+
+
+# Runs the command after it where no DNS query is ever answered and no packet leaves the machine: private
+# mount and network namespaces (unshare, as root) with only lo, a private /etc/resolv.conf naming 127.0.0.9,
+# and a UDP socket bound to 127.0.0.9:53 handed to dbpki and never read, so queries queue up unanswered
+# (a closed port would refuse them at once) and glibc waits its full 5 s x 2 attempts. $0 is the resolv.conf.
+SILENT_RESOLVER = """ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec /usr/bin/python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.9", 53))
+os.set_inheritable(s.fileno(), True)
+os.execv(sys.argv[1], sys.argv[1:])
+' "$@"
+"""
+
+
+def silent_resolver_available():
+    if os.geteuid() != 0 or not shutil.which("unshare") or not os.path.exists("/usr/bin/python3"):
+        return False
+    check = subprocess.run(["unshare", "--mount", "--net", "sh", "-c", "ip link set lo up"],
+                           capture_output=True, timeout=TIMEOUT)
+    return check.returncode == 0
+
+
 class AuditProbeTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="dbpki-audit-interop-")
@@ -185,6 +256,67 @@ class AuditProbeTest(unittest.TestCase):
                     self.assertEqual([u["input"] for u in unreadable], [f"probe:127.0.0.1:{port}"])
                     self.assertIn(reason, unreadable[0]["reason"])
                     self.assertIn(f"unreadable: probe:127.0.0.1:{port}", result.stderr)
+
+    def test_a_server_that_closes_at_once_is_unreadable_and_the_rest_is_still_reported(self):
+        closer = MisbehavingListener(self, "close")
+        target = f"127.0.0.1:{closer.port}"
+        for backend in BACKENDS:
+            with self.subTest(backend=backend):
+                output = os.path.join(self.tmp, f"audit-{backend}.json")
+                # Several probes in one run: before the fix libssl's alert write raised SIGPIPE in most of them.
+                probes = [arg for _ in range(5) for arg in ("--probe", target)]
+                result = dbpki("audit", "--dir", self.pki, *probes, "--backend", backend, "--format", "json",
+                               "--output", output, check=False)
+                self.assertEqual(result.returncode, 1, f"{result.returncode}: {result.stderr}")  # warn-7 beats 3
+                with open(output) as handle:
+                    report = json.load(handle)
+                self.assertEqual(report["summary"]["exit_status"], 1)
+                self.assertEqual(len(report["certificates"]), 2)  # the CA and db1, read from --dir
+                unreadable = report["summary"]["unreadable"]
+                self.assertEqual([u["input"] for u in unreadable], [f"probe:{target}"] * 5)
+                for problem in unreadable:
+                    self.assertRegex(problem["reason"], "connection was (closed|reset)")
+                self.assertIn(f"unreadable: probe:{target}: TLS handshake failed", result.stderr)
+                # Alone, such an endpoint is an unreadable input: exit 3.
+                self.audit_json("--probe", target, "--backend", backend, expect=3)
+
+    def test_a_dripping_server_cannot_hold_a_probe_past_the_timeout(self):
+        drip = MisbehavingListener(self, "drip")
+        for backend in BACKENDS:
+            for timeout in ["1", "2.5"]:
+                with self.subTest(backend=backend, timeout=timeout):
+                    start = time.monotonic()
+                    report, result = self.audit_json("--probe", f"127.0.0.1:{drip.port}", "--timeout", timeout,
+                                                     "--backend", backend, expect=3)
+                    elapsed = time.monotonic() - start
+                    self.assertGreaterEqual(elapsed, float(timeout))
+                    self.assertLess(elapsed, float(timeout) + 1.5)
+                    self.assertEqual([u["reason"] for u in report["summary"]["unreadable"]],
+                                     ["TLS handshake timed out"])
+
+    @unittest.skipUnless(silent_resolver_available(), "needs root, unshare and ip for private namespaces")
+    def test_a_name_whose_resolver_never_answers_costs_the_timeout_not_the_resolvers(self):
+        resolv_conf = os.path.join(self.tmp, "resolv.conf")
+        with open(resolv_conf, "w") as handle:
+            handle.write("nameserver 127.0.0.9\noptions timeout:5 attempts:2\n")
+        for backend in BACKENDS:
+            with self.subTest(backend=backend):
+                start = time.monotonic()
+                command = ["unshare", "--mount", "--net", "/bin/sh", "-c", SILENT_RESOLVER, resolv_conf,
+                           DBPKI, "audit", "--dir", self.pki, "--probe", "db1.probe-deadline.invalid:6379",
+                           "--timeout", "2", "--backend", backend, "--format", "json"]
+                result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT,
+                                        stdin=subprocess.DEVNULL)
+                elapsed = time.monotonic() - start
+                # At least the timeout: the resolver really was silent and the lookup was cut, not refused.
+                self.assertGreaterEqual(elapsed, 2)
+                self.assertLess(elapsed, 3.5)
+                self.assertEqual(result.returncode, 1, result.stderr)  # db1's warn-7 beats the unreadable probe
+                report = json.loads(result.stdout)
+                self.assertEqual(len(report["certificates"]), 2)
+                self.assertEqual(report["summary"]["unreadable"], [{
+                    "input": "probe:db1.probe-deadline.invalid:6379",
+                    "reason": "cannot resolve db1.probe-deadline.invalid: no answer within the timeout"}])
 
     def test_an_unreachable_probe_with_an_expiring_file_exits_with_the_worse_status(self):
         report, _ = self.audit_json("--dir", self.pki, "--probe", f"127.0.0.1:{free_port()}", "--timeout", "1",

@@ -37,13 +37,15 @@ struct CLIRunner {
 
     /// Runs dbpki with `arguments` and extra `environment` variables. The output is read while the
     /// child runs, so a child that hangs is killed (SIGKILL) after `timeout` seconds and the test
-    /// records it instead of waiting for ever.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws
-        -> Outcome
-    {
+    /// records it instead of waiting for ever. A `launcher` (a program and its arguments, such as
+    /// `unshare ...`) runs dbpki as its last arguments instead.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60,
+        launcher: [String] = []
+    ) throws -> Outcome {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
+        process.arguments = launcher.isEmpty ? arguments : launcher.dropFirst() + [binary.path] + arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }

@@ -46,8 +46,9 @@ public struct AuditRunner: Sendable {
     }
 
     /// Reads every input and probes every endpoint. Never throws: whatever cannot be
-    /// read is listed in ``Collection/unreadable``. `progress` gets the number of files
-    /// done after each batch.
+    /// read is listed in ``Collection/unreadable``. `timeout` bounds each probe as a whole
+    /// (resolving, connecting and the handshake; see ``ProbeDeadline``). `progress` gets the
+    /// number of files done after each batch.
     public func collect(
         _ inputs: [AuditInput], probes: [ProbeTarget] = [], serverName: String? = nil, timeout: Double = 5,
         progress: ((Int) -> Void)? = nil
@@ -177,11 +178,11 @@ public struct AuditRunner: Sendable {
             return result
         }
         do {
-            let deadline = Date().timeIntervalSince1970 + timeout
-            let socket = try TCPConnection.open(host: target.host, port: target.port, deadline: deadline)
-            defer { close(socket) }
+            // One deadline for the whole probe: resolving, connecting and every read and write of the handshake.
+            let deadline = ProbeDeadline(secondsFromNow: timeout)
+            let connection = try TCPConnection.open(host: target.host, port: target.port, deadline: deadline)
             let chain = try prober.presentedChain(
-                socket: socket, serverName: serverName ?? target.defaultServerName, deadline: deadline)
+                over: connection, serverName: serverName ?? target.defaultServerName)
             guard !chain.isEmpty else { throw PKIError(.invalidInput, "the server presented no certificate") }
             for der in chain { result.read.append(try certificate(der, location: target.location)) }
         } catch {

@@ -89,7 +89,10 @@ struct AuditCommand: ParsableCommand {
             valueName: "NAME"))
     var servername: String?
 
-    @Option(help: ArgumentHelp("Seconds each --probe may take to connect and handshake.", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds each --probe may take in all: resolving, connecting and the TLS handshake.",
+            valueName: "SECONDS"))
     var timeout: Double = 5
 
     @Option(help: ArgumentHelp("Judge at this RFC 3339 time instead of now.", valueName: "RFC3339"))
@@ -146,9 +149,7 @@ struct AuditCommand: ParsableCommand {
         if let output {
             try AtomicFile.write(try format.format.render(report), to: output, mode: AtomicFile.publicMode)
         } else {
-            try format.format.write(report) { chunk in
-                try FileHandle.standardOutput.write(contentsOf: Data(chunk))
-            }
+            try format.format.write(report, to: CLIOutput.stdout)
         }
         // exit(3) at once: unwinding would free every record of a large audit for nothing.
         Foundation.exit(report.exitStatus)

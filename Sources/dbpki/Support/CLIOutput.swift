@@ -3,9 +3,39 @@ import Foundation
 
 /// Where the CLI writes: results to stdout, errors and reports to stderr.
 enum CLIOutput {
-    /// Writes one line to stderr.
+    /// Writes one line to stderr. A stderr that nobody reads any more (EPIPE, SIGPIPE being
+    /// ignored) is no reason to stop: the line is dropped and the exit status still tells.
     static func stderr(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        _ = writeAll(2, Array((line + "\n").utf8)[...])
+    }
+
+    /// Writes report bytes to stdout. A reader that has gone away (`dbpki audit | head`) shows
+    /// as EPIPE, SIGPIPE being ignored (see `DBPKICommand.main`); the process then ends by
+    /// SIGPIPE as it would have anyway and as a shell pipeline expects, not with an error line.
+    static func stdout(_ bytes: ArraySlice<UInt8>) throws {
+        let problem = writeAll(1, bytes)
+        guard problem != 0 else { return }
+        if problem == EPIPE {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+        }
+        throw PKIError(.io, "cannot write to stdout (\(String(cString: strerror(problem))))")
+    }
+
+    /// write(2) until every byte is written: 0, or the errno that stopped it.
+    private static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int32 {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written >= 0 {
+                    offset += written
+                } else if errno != EINTR {
+                    return errno
+                }
+            }
+            return 0
+        }
     }
 
     /// Writes the contract's one-line error.
