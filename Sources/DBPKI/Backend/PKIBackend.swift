@@ -12,6 +12,10 @@ public protocol PKIBackend: Sendable {
     /// Which engine this is.
     var engine: Engine { get }
 
+    /// What this engine can do beyond the required operations. The core reads it before
+    /// asking for something only some engines do (such as CRL reason codes).
+    var capabilities: EngineCapabilities { get }
+
     /// The linked library's version text, such as `OpenSSL 3.0.19 ...` or `GnuTLS 3.7.9`.
     var libraryVersion: String { get }
 
