@@ -24,8 +24,9 @@ public protocol PKIBackend: Sendable {
 
     /// Decodes a private key from DER in the given format. An encrypted key needs
     /// the passphrase; without one, or with a wrong one, this throws
-    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts. An engine checks an
-    /// encrypted key with ``EncryptedKeyCost/check(_:)`` before it derives anything.
+    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts. The engine derives
+    /// whatever the key asks for: the core bounds that first, so read keys through
+    /// ``PrivateKey/init(der:format:passphrase:using:)``, not by calling this directly.
     func importPrivateKey(der: [UInt8], format: PrivateKeyFormat, passphrase: String?) throws -> PrivateKey
 
     /// Encrypts a key as PKCS#8 `EncryptedPrivateKeyInfo` DER (PBES2, PBKDF2 with
