@@ -17,23 +17,23 @@ public struct CertificateInfo: Hashable, Sendable {
     public var notBefore: Date
     /// End of validity.
     public var notAfter: Date
-    /// The subject public key.
+    /// The subject's public key: its algorithm and size, which audits judge.
     public var publicKey: PublicKeyDescription
-    /// The signature algorithm OID in dotted form.
+    /// The signature algorithm OID in dotted form (compared by OID: the engines name algorithms differently).
     public var signatureAlgorithmOID: String
     /// subjectAltName entries in encoded order; empty when the extension is absent.
     public var subjectAlternativeNames: [SubjectAlternativeName]
     /// basicConstraints cA (false when the extension is absent).
     public var isCA: Bool
-    /// basicConstraints pathLenConstraint.
+    /// basicConstraints pathLenConstraint; nil when absent (no limit).
     public var pathLengthConstraint: Int?
     /// keyUsage; nil when the extension is absent.
     public var keyUsage: KeyUsage?
     /// extendedKeyUsage OIDs in encoded order; nil when the extension is absent.
     public var extendedKeyUsage: [String]?
-    /// subjectKeyIdentifier.
+    /// subjectKeyIdentifier; nil when absent. Links the certificates this one issues to its key.
     public var subjectKeyIdentifier: [UInt8]?
-    /// authorityKeyIdentifier keyIdentifier.
+    /// authorityKeyIdentifier keyIdentifier; nil when absent. Names the key that signed this one.
     public var authorityKeyIdentifier: [UInt8]?
     /// SHA-256 over ``der``.
     public var fingerprintSHA256: [UInt8]
