@@ -27,6 +27,9 @@ public struct GnuTLSBackend: PKIBackend {
     /// ``Engine/gnutls``.
     public var engine: Engine { .gnutls }
 
+    /// None: GnuTLS 3.7 cannot write CRL entry extensions.
+    public var capabilities: EngineCapabilities { [] }
+
     /// `GnuTLS` and the linked library's version, such as `GnuTLS 3.7.9`.
     public var libraryVersion: String {
         guard let version = gnutls_check_version(nil) else { return "GnuTLS" }

@@ -6,8 +6,9 @@ extension GnuTLSBackend {
     /// Encodes and signs a version 2 CRL with `gnutls_x509_crl_privkey_sign`.
     ///
     /// GnuTLS 3.7 has no API for CRL entry extensions, so it cannot write
-    /// reasonCode: a request with any reason is refused as unsupported rather
-    /// than written without it.
+    /// reasonCode: the engine declares no ``EngineCapabilities/crlEntryReasons`` and the
+    /// core does not ask, but a request with any reason is still refused as unsupported
+    /// rather than written without it.
     public func createCRL(_ request: CRLRequest, issuer: [UInt8], signingKey: PrivateKey) throws -> [UInt8] {
         try Self.ready()
         if let entry = request.revoked.first(where: { $0.reason != nil }), let reason = entry.reason {

@@ -36,7 +36,6 @@ extension GnuTLSBackend {
             try Self.checkImport(code, "PKCS#8 private key")
         case .encryptedPKCS8:
             try Self.expectShape(der, secondTag: 0x04, what: "PKCS#8 EncryptedPrivateKeyInfo", afterInteger: false)
-            try EncryptedKeyCost.check(der)  // the core's limit, before GnuTLS derives anything
             guard let passphrase else {
                 throw PKIError(.badPassphrase, "the private key is encrypted and no passphrase was given")
             }

@@ -56,7 +56,8 @@ struct GnuTLSVerifier {
         return first ?? ([VerificationFailure(reason: .untrusted, message: "no path to a trust anchor")], [leaf.der])
     }
 
-    /// Validates one path.
+    /// The failures of one candidate path: GnuTLS's status (with the peer name and purpose),
+    /// dbpki's own name and depth checks, and revocation against the given CRLs.
     func evaluate(_ path: GnuTLSPathBuilder.Path) throws -> [VerificationFailure] {
         let certificates = [leaf] + path.intermediates.map { intermediates[$0] }
         let anchor = path.anchor.map { anchors[$0] }
@@ -216,23 +217,27 @@ final class GnuTLSTrustListHandle {
     /// The list takes the certificates it is given, so it frees them (deinit with `all` = 1).
     deinit { gnutls_x509_trust_list_deinit(handle, 1) }
 
-    /// Adds fresh copies of the anchors; the list owns them from then on.
+    /// Adds fresh copies of the anchors; the list owns them from then on. Until it takes
+    /// them, they are this function's to free, on every way out.
     func add(anchors: [[UInt8]]) throws {
         var handles = [gnutls_x509_crt_t?]()
+        var taken = 0  // how many of `handles`, from the front, the list owns
+        defer { handles[taken...].forEach { gnutls_x509_crt_deinit($0) } }
         for der in anchors {
             var crt: gnutls_x509_crt_t?
             try GnuTLSError.check(gnutls_x509_crt_init(&crt), "cannot create a certificate")
-            let code = GnuTLSDatum.with(der) { gnutls_x509_crt_import(crt, $0, GNUTLS_X509_FMT_DER) }
-            guard code >= 0 else {
-                gnutls_x509_crt_deinit(crt)
-                handles.forEach { gnutls_x509_crt_deinit($0) }
-                throw GnuTLSError.error(code, "cannot decode a trust anchor", .invalidInput)
-            }
             handles.append(crt)
+            let code = GnuTLSDatum.with(der) { gnutls_x509_crt_import(crt, $0, GNUTLS_X509_FMT_DER) }
+            guard code >= 0 else { throw GnuTLSError.error(code, "cannot decode a trust anchor", .invalidInput) }
         }
         guard !handles.isEmpty else { return }
+        // Returns how many it took, in order; it stops early only when out of memory.
         let added = gnutls_x509_trust_list_add_cas(handle, &handles, UInt32(handles.count), 0)
+        taken = min(max(Int(added), 0), handles.count)
         try GnuTLSError.check(added, "cannot add the trust anchors")
+        guard taken == handles.count else {
+            throw PKIError(.engine, "cannot add the trust anchors (\(taken) of \(handles.count) taken)")
+        }
     }
 
     /// Runs `gnutls_x509_trust_list_verify_crt2` on a path (leaf first) and returns the status word.

@@ -7,11 +7,14 @@ import DBPKI
 /// returns, so a value of this type holds no state and may be shared freely
 /// between threads.
 public struct OpenSSLBackend: PKIBackend {
-    /// Makes the engine.
+    /// An engine value; it holds no state, so make one wherever it is needed.
     public init() {}
 
     /// ``Engine/openssl``.
     public var engine: Engine { .openssl }
+
+    /// OpenSSL writes CRL entry extensions.
+    public var capabilities: EngineCapabilities { [.crlEntryReasons] }
 
     /// `OpenSSL_version(OPENSSL_VERSION)`, such as `OpenSSL 3.0.19 27 Jan 2026`.
     public var libraryVersion: String {

@@ -51,7 +51,6 @@ extension OpenSSLBackend {
         case .pkcs8:
             key = try Self.loadPKCS8(der)
         case .encryptedPKCS8:
-            try EncryptedKeyCost.check(der)  // the core's limit, before OpenSSL derives anything
             key = try Self.decryptPKCS8(der, passphrase: passphrase)
         case .pkcs1:
             // RSAPrivateKey ::= SEQUENCE { version INTEGER, modulus INTEGER, ... }

@@ -90,9 +90,26 @@ struct EncryptedKeyCostTests {
         let hostile = Self.pbes2Key(iterations: [0x7f, 0xff, 0xff, 0xff])
         let start = Date()
         let error = #expect(throws: PKIError.self) {
-            try engine.backend.importPrivateKey(der: hostile, format: .encryptedPKCS8, passphrase: "x")
+            try PrivateKey(der: hostile, format: .encryptedPKCS8, passphrase: "x", using: engine.backend)
         }
         #expect(error?.message.contains("iterations") == true, "\(String(describing: error))")
         #expect(Date().timeIntervalSince(start) < 1)
+    }
+
+    @Test(
+        "a hostile key in a PKI directory is refused by the core's cap on every engine", arguments: EngineUnderTest.all)
+    func storeRefusesHostileKeys(engine: EngineUnderTest) throws {
+        let pki = try TemporaryPKI()
+        let issuer = CertificateIssuer(backend: engine.backend, now: { TestPKI.now })
+        let store = try PKIStore(pki.directory, backend: engine.backend, options: .init(create: true))
+        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650, issuer: issuer)
+        try store.issue(name: "db1", profile: .client(name: "db1"), keyType: .ecdsaP256, issuer: issuer)
+        let hostile = PEM.encode(
+            label: "ENCRYPTED PRIVATE KEY", der: Self.pbes2Key(iterations: [0x7f, 0xff, 0xff, 0xff]))
+        try Data(hostile.utf8).write(to: URL(fileURLWithPath: pki.directory.keyPath(of: "db1")))
+
+        // Without the cap an engine would fail for want of a passphrase, not for the cost.
+        let error = #expect(throws: PKIError.self) { try pki.directory.issued("db1", backend: engine.backend) }
+        #expect(error?.message.contains("2147483647 PBKDF2 iterations") == true, "\(String(describing: error))")
     }
 }

@@ -248,6 +248,27 @@ struct VerificationConformanceTests {
         }
     }
 
+    @Test("a verifier applies the rules it is given, and a rule's failure names it", arguments: EngineUnderTest.all)
+    func rulesAreChosenByTheCaller(engine: EngineUnderTest) throws {
+        let pki = TestPKI(engine)
+        let root = try pki.root()
+        let underscore = try pki.custom(subject: "x", by: root) {
+            $0.subjectAlternativeNames = [.dns("db_1.example.com")]
+        }
+        let request = VerificationRequest(leaf: underscore.der, trustAnchors: [root.der], policy: TestPKI.policy())
+        let profile = try ChainVerifier(engines: [engine.backend]).verify(request).results[0]
+        #expect(profile.failures.map(\.rule) == ["subject-alt-name"], "\(profile.failures)")
+        #expect(try ChainVerifier(engines: [engine.backend], rules: []).verify(request).isValid)
+        let others = VerificationProfile.rfc5280.rules.filter { $0.id != SubjectAltNameRule.id }
+        #expect(try ChainVerifier(engines: [engine.backend], rules: others).verify(request).isValid)
+
+        var late = request
+        late.policy = TestPKI.policy(at: root.info.notAfter.addingTimeInterval(1))
+        let failures = try ChainVerifier(engines: [engine.backend]).verify(late).results[0].failures
+        #expect(failures.contains { $0.reason == .expired && $0.rule == nil }, "the engine's finding: \(failures)")
+        #expect(failures.allSatisfy { ($0.rule != nil) == $0.message.hasPrefix("dbpki policy: ") }, "\(failures)")
+    }
+
     @Test("the engines agree on every verdict above", arguments: EngineUnderTest.all)
     func enginesAgree(maker: EngineUnderTest) throws {
         let pki = TestPKI(maker)

@@ -54,9 +54,65 @@ private func review(
 
 @Suite("dbpki's verification rules")
 struct PathRuleTests {
+    @Test("the default profile is rfc5280 and lists its ten rules by id, in order")
+    func theDefaultProfileNamesItsRules() {
+        #expect(VerificationProfile.rfc5280.id == "rfc5280")
+        #expect(
+            VerificationProfile.rfc5280.rules.map(\.id) == [
+                "validity", "serial-number", "key-identifiers", "extension-criticality", "certificate-role",
+                "subject-alt-name", "name-encoding", "tls-key-usage", "intermediate-count", "crl-number",
+            ])
+        #expect(ValidityRule.id == "validity" && NameEncodingRule().id == "name-encoding")
+    }
+
+    /// One path each rule fails, and the rule.
+    static let brokenPaths: [(any PathRule, PathUnderReview)] = {
+        var badUTF8 = certificate("CN=db1", issuer: "CN=Root")
+        badUTF8.der = shapedDER(subject: [0x64, 0x62, 0xff, 0xfe], issuer: Array("Root".utf8))
+        let unnumbered = CRLInfo(
+            der: [], issuer: "CN=Root", thisUpdate: Date(), nextUpdate: nil, crlNumber: nil, revoked: [],
+            signatureAlgorithmOID: "1.2.840.10045.4.3.2")
+        return [
+            (ValidityRule(), review([leaf, root], time: Date(timeIntervalSince1970: 3_000_000_000))),
+            (SerialNumberRule(), review([certificate("CN=db1", issuer: "CN=Root", serial: [0]), root])),
+            (KeyIdentifierRule(), review([certificate("CN=db1", issuer: "CN=Root", extensions: []), root])),
+            (
+                ExtensionCriticalityRule(),
+                review([
+                    certificate(
+                        "CN=db1", issuer: "CN=Root",
+                        extensions: [.init(oid: CertificateExtension.authorityInfoAccess, critical: true)]),
+                    root,
+                ])
+            ),
+            (CertificateRoleRule(), review([leaf, certificate("CN=Root")])),
+            (
+                SubjectAltNameRule(),
+                review([certificate("CN=db1", issuer: "CN=Root", sans: [.dns("db_1.example.com")]), root])
+            ),
+            (NameEncodingRule(), review([badUTF8, root])),
+            (TLSKeyUsageRule(), review([certificate("CN=db1", issuer: "CN=Root", keyUsage: [.keyCertSign]), root])),
+            (IntermediateCountRule(), review([leaf, issuing, root], maxIntermediates: 0)),
+            (CRLNumberRule(), review([leaf, root], crls: [unnumbered])),
+        ]
+    }()
+
+    @Test("every failure a rule finds carries the rule's id")
+    func failuresNameTheirRule() {
+        #expect(Self.brokenPaths.map { $0.0.id } == VerificationProfile.rfc5280.rules.map(\.id))
+        for (rule, path) in Self.brokenPaths {
+            let failures = rule.failures(in: path)
+            #expect(!failures.isEmpty, "\(rule.id)")
+            #expect(failures.allSatisfy { $0.rule == rule.id }, "\(rule.id): \(failures)")
+            #expect(failures.allSatisfy { $0.description.hasPrefix("[\(rule.id)] ") }, "\(failures)")
+        }
+        let engine = VerificationFailure(reason: .expired, message: "certificate has expired", depth: 1)
+        #expect(engine.rule == nil && engine.description == "expired at depth 1: certificate has expired")
+    }
+
     @Test func aWellFormedPathPassesEveryRule() {
         let path = review([leaf, issuing, root])
-        for rule in ChainVerifier.rules {
+        for rule in VerificationProfile.rfc5280.rules {
             #expect(rule.failures(in: path).isEmpty, "\(type(of: rule))")
         }
     }

@@ -84,6 +84,34 @@ struct VerifyChainCLITests {
         }
     }
 
+    @Test("each failure of dbpki's own rules names its rule, in --json and in the text", arguments: backends)
+    func failuresNameTheirRule(backend: String) throws {
+        let outcome = try verify(["--max-intermediates", "0", "--backend", backend, "--json"])
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        for engine in try #require(record["engines"] as? [[String: Any]]) {
+            let failures = try #require(engine["failures"] as? [[String: Any]])
+            #expect(failures.map { $0["rule"] as? String } == ["intermediate-count"], "\(failures)")
+            #expect(failures.map { $0["reason"] as? String } == ["path-length-exceeded"], "\(failures)")
+        }
+        let text = try verify(["--max-intermediates", "0", "--backend", backend])
+        #expect(text.status == 1)
+        #expect(
+            text.stderr.contains("): [intermediate-count] path-length-exceeded at depth 1: dbpki policy: "),
+            "\(text.stderr)")
+
+        // What an engine finds itself names no rule.
+        let mismatch = try verify(["--host", "db2.example.com", "--backend", backend, "--json"])
+        let engines = try #require(
+            (try JSONSerialization.jsonObject(with: Data(mismatch.stdout.utf8)) as? [String: Any])?["engines"]
+                as? [[String: Any]])
+        for engine in engines {
+            let failures = try #require(engine["failures"] as? [[String: Any]])
+            #expect(!failures.isEmpty && failures.allSatisfy { $0["rule"] == nil }, "\(failures)")
+        }
+    }
+
     @Test("usage and input errors are one error line and an exit code of 64 or more")
     func errorsFollowTheContract() throws {
         let cases: [([String], Int32)] = [

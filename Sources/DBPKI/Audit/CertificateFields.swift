@@ -13,29 +13,29 @@ public struct CertificateFields: Hashable, Sendable {
     public var subject: String
     /// The issuer as RFC 4514 text.
     public var issuer: String
-    /// The serial number's content octets as encoded.
+    /// The serial number's content octets, as encoded (including any leading zero byte).
     public var serialNumber: [UInt8]
     /// Start of validity.
     public var notBefore: Date
     /// End of validity.
     public var notAfter: Date
-    /// The subject public key.
+    /// The subject's public key: its algorithm and size, which audits judge.
     public var publicKey: PublicKeyDescription
-    /// The outer signature algorithm OID, dotted.
+    /// The signature algorithm OID in dotted form (compared by OID: the engines name algorithms differently).
     public var signatureAlgorithmOID: String
     /// subjectAltName entries in encoded order; empty when absent.
     public var subjectAlternativeNames: [SubjectAlternativeName]
     /// basicConstraints cA (false when absent).
     public var isCA: Bool
-    /// basicConstraints pathLenConstraint.
+    /// basicConstraints pathLenConstraint; nil when absent (no limit).
     public var pathLengthConstraint: Int?
     /// keyUsage; nil when absent.
     public var keyUsage: KeyUsage?
     /// extendedKeyUsage OIDs; nil when absent.
     public var extendedKeyUsage: [String]?
-    /// subjectKeyIdentifier.
+    /// subjectKeyIdentifier; nil when absent. Links the certificates this one issues to its key.
     public var subjectKeyIdentifier: [UInt8]?
-    /// authorityKeyIdentifier keyIdentifier.
+    /// authorityKeyIdentifier keyIdentifier; nil when absent. Names the key that signed this one.
     public var authorityKeyIdentifier: [UInt8]?
     /// Every extension's OID and critical flag, in encoded order.
     public var extensions: [CertificateExtension]

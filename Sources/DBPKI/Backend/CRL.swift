@@ -9,7 +9,7 @@ public struct RevokedCertificate: Hashable, Sendable {
     /// The CRLReason code (RFC 5280 5.3.1), when given.
     public var reason: RevocationReason?
 
-    /// Makes a revoked-certificate entry.
+    /// An entry; with `reason` nil it carries no reasonCode.
     public init(serialNumber: [UInt8], revocationDate: Date, reason: RevocationReason? = nil) {
         self.serialNumber = serialNumber
         self.revocationDate = revocationDate
@@ -39,20 +39,20 @@ public enum RevocationReason: Int, Sendable, CaseIterable, Hashable {
 
 /// What an engine needs to sign a CRL; the core decides every field.
 public struct CRLRequest: Sendable {
-    /// thisUpdate.
+    /// When the CRL is issued (thisUpdate).
     public var thisUpdate: Date
-    /// nextUpdate.
+    /// When clients should fetch the next one (nextUpdate); past it, a verifier may refuse this CRL.
     public var nextUpdate: Date
-    /// cRLNumber content octets (positive, minimal).
+    /// cRLNumber content octets (positive, minimal): orders this CRL against its successors.
     public var crlNumber: [UInt8]
-    /// The revoked certificates.
+    /// The entries, written in this order.
     public var revoked: [RevokedCertificate]
-    /// authorityKeyIdentifier keyIdentifier (the issuer's SKI).
+    /// authorityKeyIdentifier keyIdentifier (the issuer's SKI), so verifiers find the signing key.
     public var authorityKeyIdentifier: [UInt8]?
     /// Hash for RSA/ECDSA signatures.
     public var digest: DigestAlgorithm
 
-    /// Makes a CRL request.
+    /// A request; the digest defaults to SHA-256.
     public init(
         thisUpdate: Date, nextUpdate: Date, crlNumber: [UInt8], revoked: [RevokedCertificate],
         authorityKeyIdentifier: [UInt8]?, digest: DigestAlgorithm = .sha256
@@ -72,15 +72,15 @@ public struct CRLInfo: Hashable, Sendable {
     public var der: [UInt8]
     /// The issuer as RFC 4514 text.
     public var issuer: String
-    /// thisUpdate.
+    /// When the CRL was issued (thisUpdate).
     public var thisUpdate: Date
-    /// nextUpdate, when present.
+    /// When the next one is due (nextUpdate), when present.
     public var nextUpdate: Date?
-    /// cRLNumber content octets, when present.
+    /// cRLNumber content octets, when present (the core refuses a CRL without one).
     public var crlNumber: [UInt8]?
     /// The revoked certificates, in encoded order.
     public var revoked: [RevokedCertificate]
-    /// The signature algorithm OID.
+    /// The signature algorithm OID in dotted form.
     public var signatureAlgorithmOID: String
 
     /// Makes a parsed-CRL value; engines call this.

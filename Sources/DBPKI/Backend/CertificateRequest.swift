@@ -4,7 +4,7 @@ import Foundation
 /// field (the profile); an engine only encodes and signs what it is given, so
 /// both engines produce equivalent certificates from the same request.
 public struct CertificateRequest: Sendable {
-    /// The subject name.
+    /// The subject, encoded in the order given.
     public var subject: DistinguishedName
     /// The serial number's content octets: positive, minimal, a leading zero byte
     /// when the top bit would otherwise be set (see ``SerialNumber``).

@@ -10,7 +10,7 @@ public struct DistinguishedName: Hashable, Sendable {
         /// The value, encoded as UTF8String (PrintableString for countryName).
         public var value: String
 
-        /// Makes an attribute from its OID and value.
+        /// An attribute of any type; the static members below make the common ones.
         public init(oid: String, value: String) {
             self.oid = oid
             self.value = value

@@ -9,19 +9,24 @@
 /// Errors are ``PKIError``s. Failing validation is not an error: ``verify(_:)``
 /// returns a ``VerificationResult``.
 public protocol PKIBackend: Sendable {
-    /// Which engine this is.
+    /// Which engine this is, for reports and disagreement records.
     var engine: Engine { get }
+
+    /// What this engine can do beyond the required operations. The core reads it before
+    /// asking for something only some engines do (such as CRL reason codes).
+    var capabilities: EngineCapabilities { get }
 
     /// The linked library's version text, such as `OpenSSL 3.0.19 ...` or `GnuTLS 3.7.9`.
     var libraryVersion: String { get }
 
-    /// Generates a new private key.
+    /// A fresh key of `type`, held as unencrypted PKCS#8 so the other engine can use it too.
     func generatePrivateKey(_ type: KeyType) throws -> PrivateKey
 
     /// Decodes a private key from DER in the given format. An encrypted key needs
     /// the passphrase; without one, or with a wrong one, this throws
-    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts. An engine checks an
-    /// encrypted key with ``EncryptedKeyCost/check(_:)`` before it derives anything.
+    /// ``PKIError/Code-swift.struct/badPassphrase`` and never prompts. The engine derives
+    /// whatever the key asks for: the core bounds that first, so read keys through
+    /// ``PrivateKey/init(der:format:passphrase:using:)``, not by calling this directly.
     func importPrivateKey(der: [UInt8], format: PrivateKeyFormat, passphrase: String?) throws -> PrivateKey
 
     /// Encrypts a key as PKCS#8 `EncryptedPrivateKeyInfo` DER (PBES2, PBKDF2 with
@@ -31,7 +36,7 @@ public protocol PKIBackend: Sendable {
     /// The key's public half as SubjectPublicKeyInfo DER.
     func publicKeyInfo(of key: PrivateKey) throws -> [UInt8]
 
-    /// Hashes bytes.
+    /// Hashes `data`; the core uses it for fingerprints and key identifiers.
     func digest(_ algorithm: DigestAlgorithm, _ data: [UInt8]) throws -> [UInt8]
 
     /// Encodes and signs a certificate. With `issuer` nil the certificate is
@@ -39,18 +44,19 @@ public protocol PKIBackend: Sendable {
     /// subject's key; otherwise the issuer name is copied from `issuer` (DER).
     func createCertificate(_ request: CertificateRequest, issuer: [UInt8]?, signingKey: PrivateKey) throws -> [UInt8]
 
-    /// Parses one DER certificate.
+    /// Reads one DER certificate into the values the core compares across engines and judges.
     func parseCertificate(der: [UInt8]) throws -> CertificateInfo
 
     /// True when the private key is the one whose public key the certificate carries.
     func privateKey(_ key: PrivateKey, matchesCertificate der: [UInt8]) throws -> Bool
 
-    /// Validates a path under the request's policy.
+    /// Builds and validates a path under the request's policy, and returns the path it judged
+    /// so the core can apply its own rules to the same certificates.
     func verify(_ request: VerificationRequest) throws -> VerificationResult
 
     /// Encodes and signs a CRL issued by `issuer` (DER), signed with `signingKey`.
     func createCRL(_ request: CRLRequest, issuer: [UInt8], signingKey: PrivateKey) throws -> [UInt8]
 
-    /// Parses one DER CRL.
+    /// Reads one DER CRL, for revocation checks and for showing what a CRL holds.
     func parseCRL(der: [UInt8]) throws -> CRLInfo
 }

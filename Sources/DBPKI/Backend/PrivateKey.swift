@@ -18,6 +18,17 @@ public struct PrivateKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     public var debugDescription: String { description }
 }
 
+extension PrivateKey {
+    /// Reads a private key through `engine`, with dbpki's limits applied first: an encrypted
+    /// key whose key derivation asks for more work than ``EncryptedKeyCost`` allows is refused
+    /// before any engine derives anything, with the same words on every engine. Every key the
+    /// core reads comes through here.
+    public init(der: [UInt8], format: PrivateKeyFormat, passphrase: String?, using engine: any PKIBackend) throws {
+        if format == .encryptedPKCS8 { try EncryptedKeyCost.check(der) }
+        self = try engine.importPrivateKey(der: der, format: format, passphrase: passphrase)
+    }
+}
+
 /// How a private key is encoded, as told by its PEM label (or assumed for DER).
 public enum PrivateKeyFormat: String, Sendable, CaseIterable {
     /// PKCS#8 `PrivateKeyInfo` (`-----BEGIN PRIVATE KEY-----`).

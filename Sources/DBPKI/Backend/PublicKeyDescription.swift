@@ -4,7 +4,7 @@ public struct PublicKeyDescription: Hashable, Sendable, Codable, CustomStringCon
     public struct Algorithm: Hashable, Sendable, Codable, CustomStringConvertible {
         /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, or the algorithm OID for anything else.
         public let name: String
-        /// Makes an algorithm from its name.
+        /// An algorithm by name, for one the static members do not cover.
         public init(name: String) { self.name = name }
 
         public static let rsa = Algorithm(name: "RSA")
@@ -23,7 +23,7 @@ public struct PublicKeyDescription: Hashable, Sendable, Codable, CustomStringCon
     /// The NIST name of the curve (`P-256`, `P-384`, `P-521`) for EC keys; nil otherwise.
     public var curve: String?
 
-    /// Describes a public key.
+    /// A description as an engine reads it from a key or certificate.
     public init(algorithm: Algorithm, bits: Int, curve: String?) {
         self.algorithm = algorithm
         self.bits = bits

@@ -8,10 +8,10 @@ public struct VerificationRequest: Sendable {
     public var trustAnchors: [[UInt8]]
     /// CRLs (DER) to check revocation against.
     public var crls: [[UInt8]]
-    /// The rules to apply.
+    /// The policy both engines apply, and the core's rules read.
     public var policy: VerificationPolicy
 
-    /// Makes a request.
+    /// A question; intermediates and CRLs default to none.
     public init(
         leaf: [UInt8], intermediates: [[UInt8]] = [], trustAnchors: [[UInt8]], crls: [[UInt8]] = [],
         policy: VerificationPolicy

@@ -3,7 +3,7 @@
 /// Failing validation is a result, not an error: engines throw only when the
 /// question itself cannot be asked (undecodable input, engine failure).
 public struct VerificationResult: Sendable, Hashable {
-    /// Who answered.
+    /// Who answered, so a cross-check can say which engine said what.
     public var engine: Engine
     /// Why the certificate is not valid; empty when it is.
     public var failures: [VerificationFailure]
@@ -11,14 +11,14 @@ public struct VerificationResult: Sendable, Hashable {
     /// was reached), so the core can apply its own rules to the same certificates.
     public var path: [[UInt8]]
 
-    /// Makes a result.
+    /// An engine's answer; ``ChainVerifier`` returns it with its rules' failures added.
     public init(engine: Engine, failures: [VerificationFailure], path: [[UInt8]]) {
         self.engine = engine
         self.failures = failures
         self.path = path
     }
 
-    /// True when there are no failures.
+    /// True when neither the engine nor a rule found anything wrong.
     public var isValid: Bool { failures.isEmpty }
 
     /// The distinct reasons, in the order first reported.
@@ -85,22 +85,27 @@ public struct VerificationFailure: Sendable, Hashable, CustomStringConvertible {
         public var description: String { rawValue }
     }
 
-    /// The normalized reason.
+    /// The normalized reason: what to compare across engines (the messages differ).
     public var reason: Reason
-    /// The engine's own words, for humans.
+    /// The engine's own words, or dbpki's for a rule's failure, for humans.
     public var message: String
     /// Position in the path (0 = leaf) when the engine says which certificate failed.
     public var depth: Int?
+    /// The ``PathRule/id`` of the rule that found this; nil for what an engine reported.
+    public var rule: String?
 
-    /// Makes a failure.
-    public init(reason: Reason, message: String, depth: Int? = nil) {
+    /// A failure as an engine reports it (`rule` nil) or as a ``PathRule`` does (its id).
+    public init(reason: Reason, message: String, depth: Int? = nil, rule: String? = nil) {
         self.reason = reason
         self.message = message
         self.depth = depth
+        self.rule = rule
     }
 
+    /// `[rule] reason at depth N: message`, each part only when known.
     public var description: String {
-        if let depth { return "\(reason) at depth \(depth): \(message)" }
-        return "\(reason): \(message)"
+        let tag = rule.map { "[\($0)] " } ?? ""
+        if let depth { return "\(tag)\(reason) at depth \(depth): \(message)" }
+        return "\(tag)\(reason): \(message)"
     }
 }

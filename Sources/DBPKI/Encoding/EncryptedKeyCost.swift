@@ -1,8 +1,9 @@
 /// The work an encrypted PKCS#8 key asks for before it can be opened, bounded by dbpki.
 ///
 /// The key derivation's cost (PBKDF2 iterations, scrypt's N, r and p) is written in the
-/// key itself, so a hostile key can make loading take hours or all memory. Engines call
-/// ``check(_:)`` on the DER before they derive anything, so the limit is the core's, the
+/// key itself, so a hostile key can make loading take hours or all memory. The core calls
+/// ``check(_:)`` on the DER before it hands the key to an engine
+/// (``PrivateKey/init(der:format:passphrase:using:)``), so the limit is the core's, the
 /// same on both engines, and applied before any passphrase is tried.
 public enum EncryptedKeyCost {
     /// The most PBKDF2 (or PBES1 / PKCS#12 PBE) iterations dbpki runs: about a second of

@@ -22,9 +22,10 @@ extension PKIStore {
     /// inventory, so it only ever increases).
     ///
     /// Reason codes are written for every reason but `unspecified` (RFC 5280 says to
-    /// omit that one). GnuTLS 3.7 cannot write CRL entry extensions at all: on that
-    /// engine a CRL whose entries carry reasons is refused (an error naming
-    /// `--backend openssl`) unless `includeReasons` is false, which leaves every reason out.
+    /// omit that one). On an engine without ``EngineCapabilities/crlEntryReasons`` (GnuTLS
+    /// 3.7) a CRL whose entries carry reasons is refused before the engine is asked (an
+    /// error naming `--backend openssl`) unless `includeReasons` is false, which leaves every
+    /// reason out.
     public func makeCRL(
         old: Bool = false, days: Int = defaultCRLDays, includeReasons: Bool = true, issuer: CertificateIssuer
     )
@@ -64,18 +65,15 @@ extension PKIStore {
             thisUpdate: now, nextUpdate: now.addingTimeInterval(TimeInterval(days) * 86_400),
             crlNumber: SerialNumber.encode(UInt64(number)), revoked: entries,
             authorityKeyIdentifier: authority.info.subjectKeyIdentifier)
-        let der: [UInt8]
-        do {
-            der = try issuer.backend.createCRL(request, issuer: authority.certificate, signingKey: authority.key)
-        } catch let error as PKIError where error.code == .unsupported && entries.contains(where: { $0.reason != nil })
-        {
-            let count = entries.filter { $0.reason != nil }.count
+        let count = entries.filter { $0.reason != nil }.count
+        if count > 0 && !issuer.backend.capabilities.contains(.crlEntryReasons) {
             throw PKIError(
                 .unsupported,
                 "the \(issuer.backend.engine.name) engine cannot write CRL reason codes (\(count) revoked certificate"
                     + "\(count == 1 ? " carries one" : "s carry one")): use --backend openssl, or --no-reasons to leave them out"
             )
         }
+        let der = try issuer.backend.createCRL(request, issuer: authority.certificate, signingKey: authority.key)
         try inventory.recordCRLNumber(number, caFingerprint: record.fingerprint, at: now)
         return PublishedCRL(
             pem: PEM.encode(label: "X509 CRL", der: der), info: try backend.parseCRL(der: der), number: number,

@@ -13,12 +13,12 @@ import Foundation
 /// `issue.after-journal`, `issue.after-move-1`, ..., `issue.done` (see
 /// ``PKIStore``'s operation steps). Unset in normal use, and then it costs one
 /// string comparison per point.
-public enum Failpoint {
+enum Failpoint {
     /// The armed point, read once from the environment.
     static let armed: String? = ProcessInfo.processInfo.environment["DBPKI_FAILPOINT"]
 
     /// Kills the process with SIGKILL when `name` is the armed point.
-    public static func hit(_ name: String) {
+    static func hit(_ name: String) {
         guard let armed, armed == name else { return }
         kill(getpid(), SIGKILL)
     }

@@ -143,7 +143,7 @@ public struct PKIDirectory: Sendable {
     func loadKey(_ keyPath: String, backend: any PKIBackend) throws -> PrivateKey {
         try InputFile.decode(keyPath) { bytes in
             let (format, der) = try CertificateDecoder.privateKey(from: bytes)
-            return try backend.importPrivateKey(der: der, format: format, passphrase: nil)
+            return try PrivateKey(der: der, format: format, passphrase: nil, using: backend)
         }
     }
 }

@@ -26,7 +26,8 @@ public struct BundleVerifier: Sendable {
     /// The time certificates must be valid at.
     public var time: Date
 
-    /// Makes a verifier.
+    /// A checker that parses with the first of `engines`, verifies on each, and judges
+    /// validity at `time`.
     public init(engines: [any PKIBackend], time: Date) {
         precondition(!engines.isEmpty, "at least one engine is needed")
         self.engines = engines
@@ -146,7 +147,8 @@ public struct BundleVerifier: Sendable {
         }
         var paired = Set<String>()
         for key in keys {
-            guard let imported = try? engine.importPrivateKey(der: key.der, format: key.format, passphrase: nil) else {
+            guard let imported = try? PrivateKey(der: key.der, format: key.format, passphrase: nil, using: engine)
+            else {
                 report.problems.append("\(key.name): a private key (encrypted or unreadable) in a download")
                 continue
             }

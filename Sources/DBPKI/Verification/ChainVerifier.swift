@@ -1,26 +1,24 @@
 /// Answers `verify chain` questions: each engine validates the path its own way under
-/// the shared ``VerificationPolicy``, then dbpki's profile rules are applied to the path
-/// that engine judged. Where engines differ on rules the core can state (key identifiers,
-/// criticality, name syntax, serials, counting self-issued CAs, whole-second validity),
-/// the rule is decided here once, so both engines answer the same question.
+/// the shared ``VerificationPolicy``, then the profile's rules (``PathRule``) are applied to
+/// the path that engine judged. Where engines differ on rules the core can state (key
+/// identifiers, criticality, name syntax, serials, counting self-issued CAs, whole-second
+/// validity), the rule is decided here once, so both engines answer the same question.
 public struct ChainVerifier: Sendable {
-    /// The profile rules applied to every engine's path.
-    public static let rules: [any PathRule] = [
-        ValidityRule(), SerialNumberRule(), KeyIdentifierRule(), ExtensionCriticalityRule(), CertificateRoleRule(),
-        SubjectAltNameRule(), NameEncodingRule(), TLSKeyUsageRule(), IntermediateCountRule(), CRLNumberRule(),
-    ]
-
     /// How many more intermediates than the policy allows an engine may walk: the core
     /// counts the limit itself (self-issued CAs once), so engines must not cut first.
     static let engineDepthAllowance = 8
 
     /// The engines asked, in report order.
     public let engines: [any PKIBackend]
+    /// The rules applied to every engine's path, in order.
+    public let rules: [any PathRule]
 
-    /// Makes a verifier over one or more engines.
-    public init(engines: [any PKIBackend]) {
+    /// A verifier over one or more engines, holding each engine's answer to `rules`
+    /// (by default the ``VerificationProfile/rfc5280`` profile's).
+    public init(engines: [any PKIBackend], rules: [any PathRule] = VerificationProfile.rfc5280.rules) {
         precondition(!engines.isEmpty, "at least one engine is needed")
         self.engines = engines
+        self.rules = rules
     }
 
     /// Asks every engine, applies the rules to each answer, and returns them together.
@@ -56,7 +54,9 @@ public struct ChainVerifier: Sendable {
             do {
                 certificates.append(try engine.parseCertificate(der: der))
             } catch {
-                return [.rule(.malformed, "the certificate at depth \(depth) cannot be parsed: \(error)", depth: depth)]
+                return [
+                    .policy(.malformed, "the certificate at depth \(depth) cannot be parsed: \(error)", depth: depth)
+                ]
             }
         }
         var crls = [CRLInfo]()
@@ -65,13 +65,20 @@ public struct ChainVerifier: Sendable {
             do {
                 crls.append(try engine.parseCRL(der: der))
             } catch {
-                failures.append(.rule(.invalidCRL, "a CRL cannot be parsed: \(error)", depth: nil))
+                failures.append(.policy(.invalidCRL, "a CRL cannot be parsed: \(error)", depth: nil))
             }
         }
         let review = PathUnderReview(
             certificates: certificates, endsAtTrustAnchor: path.count > 0 && anchors.contains(path[path.count - 1]),
             policy: request.policy, crls: crls)
-        return failures + Self.rules.flatMap { $0.failures(in: review) }
+        return failures
+            + rules.flatMap { rule in
+                rule.failures(in: review).map { failure in
+                    var failure = failure
+                    failure.rule = failure.rule ?? rule.id  // a rule that built its failures by hand is still named
+                    return failure
+                }
+            }
     }
 
     /// The engine's failures, then the rules' failures that add a reason or a depth the engine did not report

@@ -3,6 +3,9 @@
 /// (4.2.1.11) always critical; authorityInfoAccess never (4.2.2.1); subjectAltName
 /// critical when the subject is empty (4.2.1.6).
 public struct ExtensionCriticalityRule: PathRule {
+    public static let id = "extension-criticality"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
@@ -11,7 +14,7 @@ public struct ExtensionCriticalityRule: PathRule {
             func require(_ oid: String, critical: Bool, _ name: String) {
                 guard let found = certificate.extension(oid), found.critical != critical else { return }
                 failures.append(
-                    .rule(
+                    failure(
                         .malformed, "\(describe(certificate)) marks \(name) \(critical ? "non-critical" : "critical")",
                         depth: depth))
             }

@@ -2,6 +2,9 @@
 /// counting self-issued certificates (key rollover within one CA) once with the CA they
 /// belong to, as RFC 5280 section 4.2.1.9 counts them for pathLenConstraint.
 public struct IntermediateCountRule: PathRule {
+    public static let id = "intermediate-count"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
@@ -9,7 +12,7 @@ public struct IntermediateCountRule: PathRule {
         let counted = path.intermediates.filter { !$0.certificate.isSelfIssued }
         guard counted.count > limit else { return [] }
         return [
-            .rule(
+            failure(
                 .pathLengthExceeded, "the path has \(counted.count) intermediate CAs; at most \(limit) are allowed",
                 depth: counted[limit].depth)
         ]

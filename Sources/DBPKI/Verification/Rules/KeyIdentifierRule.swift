@@ -3,6 +3,9 @@
 /// (subjectKeyIdentifier), and neither extension is critical. A trust anchor need not
 /// name its issuer: it is trusted as configured, whoever signed it.
 public struct KeyIdentifierRule: PathRule {
+    public static let id = "key-identifiers"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
@@ -12,19 +15,20 @@ public struct KeyIdentifierRule: PathRule {
             let aki = certificate.extension(CertificateExtension.authorityKeyIdentifier)
             let ski = certificate.extension(CertificateExtension.subjectKeyIdentifier)
             if aki == nil && !certificate.isSelfIssued && depth != anchorDepth {
-                failures.append(.rule(.malformed, "\(certificate.subject) has no authorityKeyIdentifier", depth: depth))
+                failures.append(
+                    failure(.malformed, "\(certificate.subject) has no authorityKeyIdentifier", depth: depth))
             }
             if aki?.critical == true {
                 failures.append(
-                    .rule(.malformed, "\(certificate.subject) marks authorityKeyIdentifier critical", depth: depth))
+                    failure(.malformed, "\(certificate.subject) marks authorityKeyIdentifier critical", depth: depth))
             }
             if ski == nil && certificate.isCA {
                 failures.append(
-                    .rule(.malformed, "CA \(certificate.subject) has no subjectKeyIdentifier", depth: depth))
+                    failure(.malformed, "CA \(certificate.subject) has no subjectKeyIdentifier", depth: depth))
             }
             if ski?.critical == true {
                 failures.append(
-                    .rule(.malformed, "\(certificate.subject) marks subjectKeyIdentifier critical", depth: depth))
+                    failure(.malformed, "\(certificate.subject) marks subjectKeyIdentifier critical", depth: depth))
             }
         }
         return failures

@@ -7,12 +7,15 @@
 /// a certificate whose name no two programs would read alike. Trust anchors are exempt, as
 /// configured trust.
 public struct NameEncodingRule: PathRule {
+    public static let id = "name-encoding"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
         path.belowTrustAnchor.compactMap { depth, certificate in
             guard let problem = Self.problem(inCertificate: certificate.der) else { return nil }
-            return .rule(.malformed, "\(certificate.subject): \(problem)", depth: depth)
+            return failure(.malformed, "\(certificate.subject): \(problem)", depth: depth)
         }
     }
 

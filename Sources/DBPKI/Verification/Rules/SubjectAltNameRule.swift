@@ -3,6 +3,9 @@
 /// rfc822Name is one local part and one domain, an iPAddress is 4 or 16 octets (RFC 5280
 /// 4.2.1.6).
 public struct SubjectAltNameRule: PathRule {
+    public static let id = "subject-alt-name"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
@@ -15,7 +18,7 @@ public struct SubjectAltNameRule: PathRule {
             case .other(tag: 7): problem = "an iPAddress name is neither 4 nor 16 octets"
             default: problem = nil
             }
-            return problem.map { .rule(.malformed, $0, depth: 0) }
+            return problem.map { failure(.malformed, $0, depth: 0) }
         }
     }
 

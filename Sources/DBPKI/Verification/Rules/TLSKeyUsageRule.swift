@@ -2,6 +2,9 @@
 /// keyEncipherment or keyAgreement. OpenSSL's purpose check has this rule and GnuTLS's
 /// has not; dbpki applies it on both, since such a certificate cannot serve TLS.
 public struct TLSKeyUsageRule: PathRule {
+    public static let id = "tls-key-usage"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
@@ -9,7 +12,7 @@ public struct TLSKeyUsageRule: PathRule {
             usage.isDisjoint(with: [.digitalSignature, .keyEncipherment, .keyAgreement])
         else { return [] }
         return [
-            .rule(
+            failure(
                 .purposeMismatch, "the leaf's keyUsage (\(usage.names.joined(separator: ", "))) does not allow TLS",
                 depth: 0)
         ]

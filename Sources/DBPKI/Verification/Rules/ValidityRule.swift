@@ -4,11 +4,14 @@ import Foundation
 /// validation time: notBefore <= time <= notAfter, compared in whole seconds (RFC 5280
 /// encodes validity to the second, so 5 ms past notAfter is still within it).
 public struct ValidityRule: PathRule {
+    public static let id = "validity"
+
+    /// The rule has no settings: every profile that lists it applies it alike.
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
         path.certificates.enumerated().compactMap { depth, certificate in
-            Self.problem(with: certificate, at: path.policy.time).map { .rule($0.reason, $0.message, depth: depth) }
+            Self.problem(with: certificate, at: path.policy.time).map { failure($0.reason, $0.message, depth: depth) }
         }
     }
 

@@ -5,14 +5,16 @@ import Foundation
 public struct PathUnderReview: Sendable {
     /// The certificates, leaf first, ending at the trust anchor when one was reached.
     public var certificates: [CertificateInfo]
-    /// True when the last certificate is one of the trust anchors.
+    /// True when the last certificate is one of the trust anchors (which rules exempt
+    /// from what only untrusted certificates must satisfy).
     public var endsAtTrustAnchor: Bool
-    /// The policy asked for.
+    /// The policy the engines were asked to apply; rules read its time, purpose and limits.
     public var policy: VerificationPolicy
-    /// The CRLs given, parsed.
+    /// The CRLs given, parsed by the same engine.
     public var crls: [CRLInfo]
 
-    /// Makes a review.
+    /// Builds a review by hand; ``ChainVerifier`` builds one per engine answer, and tests
+    /// build their own to try a rule without an engine.
     public init(certificates: [CertificateInfo], endsAtTrustAnchor: Bool, policy: VerificationPolicy, crls: [CRLInfo]) {
         self.certificates = certificates
         self.endsAtTrustAnchor = endsAtTrustAnchor
@@ -20,7 +22,7 @@ public struct PathUnderReview: Sendable {
         self.crls = crls
     }
 
-    /// The leaf.
+    /// The certificate being validated (depth 0).
     public var leaf: CertificateInfo { certificates[0] }
 
     /// Every certificate but the trust anchor (which is trusted as configured), with its depth.
@@ -43,18 +45,4 @@ public struct PathUnderReview: Sendable {
 
     /// The validation time at the granularity certificates are encoded in (whole seconds).
     public var time: Date { Date(timeIntervalSince1970: policy.time.timeIntervalSince1970.rounded(.down)) }
-}
-
-/// One rule of dbpki's verification profile. Rules are small and independent, like
-/// swift-certificates' verifier policies, and each reports its own failures.
-public protocol PathRule: Sendable {
-    /// The failures this rule finds on the path; empty when it is satisfied.
-    func failures(in path: PathUnderReview) -> [VerificationFailure]
-}
-
-extension VerificationFailure {
-    /// A failure found by one of dbpki's own rules rather than by an engine.
-    static func rule(_ reason: Reason, _ message: String, depth: Int?) -> VerificationFailure {
-        VerificationFailure(reason: reason, message: "dbpki policy: " + message, depth: depth)
-    }
 }
