@@ -74,10 +74,13 @@ struct AuditCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("A PKI directory to audit (walked recursively).", valueName: "PKI"))
+    @Option(
+        help: ArgumentHelp("A PKI directory to audit (walked recursively).", valueName: "PKI"), completion: .directory)
     var dir: [String] = []
 
-    @Argument(help: ArgumentHelp("Certificate files (PEM, DER, zip) or folders to audit.", valueName: "FILE"))
+    @Argument(
+        help: ArgumentHelp("Certificate files (PEM, DER, zip) or folders to audit.", valueName: "FILE"),
+        completion: .file())
     var files: [String] = []
 
     @Option(help: ArgumentHelp("A TLS server to read the presented chain from (repeatable).", valueName: "HOST:PORT"))
@@ -107,7 +110,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Output format: table, json or prometheus.")
     var format: AuditFormatChoice = .table
 
-    @Option(help: ArgumentHelp("Write the report to FILE atomically (mode 0644) instead of stdout.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp("Write the report to FILE atomically (mode 0644) instead of stdout.", valueName: "FILE"),
+        completion: .file())
     var output: String?
 
     @Flag(help: "Parse every certificate with the engine instead of the fast reader (slower).")

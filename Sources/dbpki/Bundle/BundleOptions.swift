@@ -5,9 +5,9 @@ struct BundleOptions: ParsableArguments {
     @Argument(help: "The server certificate's name (as given to dbpki issue).")
     var name: String
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
-    @Option(help: "The output directory.")
+    @Option(help: "The output directory.", completion: .directory)
     var out: String
 }

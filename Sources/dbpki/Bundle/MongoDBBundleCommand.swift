@@ -19,7 +19,9 @@ struct MongoDBBundleCommand: ParsableCommand {
 
     @OptionGroup var location: BundleOptions
 
-    @Option(help: "The mongod version the config is for: 4.0, 4.2, 4.4, 5.0, 6.0 or 7.0.")
+    @Option(
+        help: "The mongod version the config is for: 4.0, 4.2, 4.4, 5.0, 6.0 or 7.0.",
+        completion: .list(MongoDBBundle.supportedVersions.map(\.description)))
     var mongodbVersion: String = MongoDBBundle.defaultVersion.description
 
     @OptionGroup var engine: EngineOptions

@@ -22,7 +22,9 @@ struct RedisBundleCommand: ParsableCommand {
 
     @OptionGroup var location: BundleOptions
 
-    @Option(help: "The Redis version the config is for: 4.0, 5.0, 6.0, 6.2, 7.0 or 7.2.")
+    @Option(
+        help: "The Redis version the config is for: 4.0, 5.0, 6.0, 6.2, 7.0 or 7.2.",
+        completion: .list(RedisBundle.supportedVersions.map(\.description)))
     var redisVersion: String = RedisBundle.defaultVersion.description
 
     @Option(help: "The TLS port (default 6379; 6380 for the stunnel proxy of Redis 4.0/5.0).")

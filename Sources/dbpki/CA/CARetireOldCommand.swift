@@ -21,7 +21,7 @@ struct CARetireOldCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Flag(help: "Retire the old CA even though active certificates are still signed by it.")

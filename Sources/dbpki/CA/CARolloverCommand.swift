@@ -22,7 +22,7 @@ struct CARolloverCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Option(help: "The new CA's common name (default: the old name with a G2, G3, ... suffix).")

@@ -25,7 +25,7 @@ struct CAStatusCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Flag(help: "Print JSON.")

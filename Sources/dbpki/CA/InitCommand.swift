@@ -16,7 +16,7 @@ struct InitCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Option(help: "The CA's common name, such as \"Example DB CA\".")

@@ -22,7 +22,7 @@ struct IssueCommand: ParsableCommand {
     @Argument(help: "The certificate's name: its file name under PKI/issued and its common name.")
     var name: String
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Option(help: "A DNS name the server is reached by (repeatable).")

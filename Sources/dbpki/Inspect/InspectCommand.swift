@@ -21,7 +21,7 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A PEM, DER or zip file.")
+    @Argument(help: "A PEM, DER or zip file.", completion: .file())
     var file: String
 
     @Flag(help: "Print JSON instead of text.")

@@ -27,10 +27,10 @@ struct CRLCommand: ParsableCommand {
         case old
     }
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
-    @Option(help: "The CRL file to write.")
+    @Option(help: "The CRL file to write.", completion: .file())
     var out: String
 
     @Option(help: "The signing CA: current, or old during a rollover.")

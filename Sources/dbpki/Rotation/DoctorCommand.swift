@@ -25,7 +25,7 @@ struct DoctorCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @OptionGroup var engine: EngineOptions

@@ -21,7 +21,7 @@ struct ListCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Flag(help: "Print a JSON array of records.")

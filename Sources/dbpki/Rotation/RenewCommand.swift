@@ -28,7 +28,7 @@ struct RenewCommand: ParsableCommand {
     @Argument(help: "The certificate's name (as given to dbpki issue).")
     var name: String?
 
-    @Option(help: "The PKI directory.")
+    @Option(help: "The PKI directory.", completion: .directory)
     var dir: String
 
     @Flag(help: "Keep the current key instead of making a new one.")

@@ -27,11 +27,12 @@ struct RevokeCommand: ParsableCommand {
     @Option(help: "The serial number (hex, colons allowed) instead of a NAME.")
     var serial: String?
 
-    @Option(help: "The dbpki PKI directory.")
+    @Option(help: "The dbpki PKI directory.", completion: .directory)
     var dir: String
 
     @Option(
-        help: "unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation or privilegeWithdrawn.")
+        help: "unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation or privilegeWithdrawn.",
+        completion: .list(RevocationReason.revokeChoices.map(\.name)))
     var reason: String = RevocationReason.unspecified.name
 
     @OptionGroup var engine: EngineOptions

@@ -24,12 +24,13 @@ struct VerifyBundleCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The download: a -crt.zip or a PEM file such as MongoDB-CA.crt.")
+    @Argument(help: "The download: a -crt.zip or a PEM file such as MongoDB-CA.crt.", completion: .file())
     var path: String
 
     @Option(
         help:
-            "Also validate this server certificate (PEM or DER) against the bundle's CAs; further certificates in the file are its intermediates."
+            "Also validate this server certificate (PEM or DER) against the bundle's CAs; further certificates in the file are its intermediates.",
+        completion: .file()
     )
     var serverCert: String?
 

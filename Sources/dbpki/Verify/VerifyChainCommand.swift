@@ -23,13 +23,15 @@ struct VerifyChainCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The certificate to validate (PEM or DER); the first certificate in the file is the leaf.")
+    @Argument(
+        help: "The certificate to validate (PEM or DER); the first certificate in the file is the leaf.",
+        completion: .file())
     var leaf: String
 
-    @Option(help: "Trusted CA certificates (PEM or DER).")
+    @Option(help: "Trusted CA certificates (PEM or DER).", completion: .file())
     var trust: String
 
-    @Option(help: "Untrusted intermediate certificates (PEM or DER); repeatable.")
+    @Option(help: "Untrusted intermediate certificates (PEM or DER); repeatable.", completion: .file())
     var untrusted: [String] = []
 
     @OptionGroup var name: PeerOptions
@@ -40,7 +42,7 @@ struct VerifyChainCommand: ParsableCommand {
     @Option(help: "What the certificate must be good for: server or client.")
     var purpose: VerificationPolicy.Purpose = .server
 
-    @Option(help: "CRLs to check revocation against (PEM or DER); repeatable.")
+    @Option(help: "CRLs to check revocation against (PEM or DER); repeatable.", completion: .file())
     var crl: [String] = []
 
     @Option(help: "The most intermediate CAs a path may have, 0-64 (default 8).")
