@@ -19,6 +19,11 @@ import GRDB
 /// is skipped. Either way no reader ever sees a key without its certificate, and the
 /// inventory never records a file that will not be there. ``Failpoint``s between the
 /// steps let tests kill the process at each of them.
+///
+/// An I/O error after step 2 (a rename, a directory sync, the second transaction) does
+/// not undo anything: the steps after the commit point are retried once in the same run,
+/// and if they fail again the error says the operation is recorded and that the next
+/// dbpki command finishes it (as it would after a crash).
 public final class PKIStore {
     /// How to open a directory.
     public struct Options {
@@ -127,15 +132,35 @@ public final class PKIStore {
         }
         staged = []
         Failpoint.hit("\(kind).after-journal")
-        for (index, move) in moves.enumerated() {
-            try journal.perform(move)
+        // The operation is recorded: an I/O error from here on is retried once, then left to the next command.
+        do {
+            try finish(&operation, at: date)
+        } catch is PKIError {
+            do {
+                try finish(&operation, at: date)
+            } catch let error as PKIError {
+                throw PKIError(error.code, error.message + " (recorded; the next dbpki command will finish it)")
+            }
+        }
+        Failpoint.hit("\(kind).done")
+    }
+
+    /// Steps 3 and 4 of a recorded operation: the renames (each skipped when already
+    /// made), the directory syncs, and the transaction that marks it done.
+    private func finish(_ operation: inout JournalOperation, at date: Date) throws {
+        let kind = operation.kind
+        for (index, move) in operation.moves.enumerated() {
+            try journal.perform(move, failpoint: "\(kind).move-\(index + 1)")
             Failpoint.hit("\(kind).after-move-\(index + 1)")
         }
-        journal.syncDirectories(of: moves)
+        try journal.syncDirectories(of: operation.moves, failpoint: "\(kind).sync")
         operation.state = "done"
         operation.finishedAt = date
-        try inventory.write { db in try operation.update(db) }
-        Failpoint.hit("\(kind).done")
+        if let injected = Failpoint.injectedError("\(kind).mark-done") {
+            throw PKIError(.io, "\(inventory.path): disk I/O error (\(String(cString: strerror(injected))))")
+        }
+        let finished = operation
+        try inventory.write { db in try finished.update(db) }
     }
 
     /// Signs `profile` for `key`, drawing a new serial until `(issuer, serial)` is unused
@@ -282,7 +307,7 @@ public final class PKIStore {
         for var operation in pending {
             do {
                 for move in operation.moves { try journal.perform(move) }
-                journal.syncDirectories(of: operation.moves)
+                try journal.syncDirectories(of: operation.moves)
                 operation.state = "done"
                 operation.finishedAt = Date()
                 let finished = operation
