@@ -1,6 +1,27 @@
 import Foundation
 import Testing
 
+/// Every regular file under `folder` (hidden ones too) with its bytes and mode, for
+/// "nothing changed" checks.
+func snapshot(_ folder: String) -> [String: String] {
+    var files = [String: String]()
+    guard let walker = FileManager.default.enumerator(atPath: folder) else { return files }
+    while let relative = walker.nextObject() as? String {
+        let path = folder + "/" + relative
+        var status = stat()
+        guard lstat(path, &status) == 0 else { continue }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            files[relative + "/"] = "folder"
+        } else {
+            // Mode, size and an FNV-1a hash of the bytes: short enough to read in a failure message.
+            let bytes = FileManager.default.contents(atPath: path) ?? Data()
+            let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+            files[relative] = "\(String(status.st_mode & 0o7777, radix: 8)) \(bytes.count) \(String(hash, radix: 16))"
+        }
+    }
+    return files
+}
+
 /// The stderr lines starting `error:`.
 func errorLines(_ outcome: CLIRunner.Outcome) -> [Substring] {
     outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
@@ -62,6 +83,87 @@ struct StoreFaultCLITests {
             #expect(try succeed(["list", "--dir", pki]).stderr.contains("finished an interrupted issue"))
         }
         #expect(try succeed(["doctor", "--dir", pki]).stdout.hasPrefix("ok: 1 CA and 6 certificates"))
+    }
+
+    // MARK: - symbolic links
+
+    @Test(
+        "a symbolic link planted inside the PKI is refused, nothing goes through it, and doctor names it",
+        arguments: [".staging", "history", "issued"])
+    func plantedLinkInsidePKI(entry: String) throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        let outside = scratch.file("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try succeed(["init", "--dir", pki, "--name", "CA"])
+        try succeed(["issue", "db1", "--dir", pki, "--dns", "db1.example.com"])
+        let link = pki + "/" + entry
+        let target = entry == "issued" ? outside + "/issued" : outside
+        if entry == "issued" {
+            try FileManager.default.moveItem(atPath: link, toPath: target)
+        } else {
+            try? FileManager.default.removeItem(atPath: link)
+        }
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let before = snapshot(outside)
+
+        let command =
+            entry == "history"
+            ? ["renew", "db1", "--dir", pki] : ["issue", "db2", "--dir", pki, "--dns", "db2.example.com"]
+        let refused = try CLIRunner.run(command)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(
+            errorLines(refused) == [
+                "error: \(link) is a symbolic link (to \(target)); dbpki does not follow links inside a PKI directory: replace it with a real folder or file"
+            ])
+        #expect(snapshot(outside) == before)
+
+        let doctor = try CLIRunner.run(["doctor", "--dir", pki])
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.hasPrefix("\(entry): is a symbolic link (to \(target))"), "\(doctor.stdout)")
+        #expect(snapshot(outside) == before)
+
+        try FileManager.default.removeItem(atPath: link)
+        if entry == "issued" { try FileManager.default.moveItem(atPath: target, toPath: link) }
+        try succeed(command)
+        #expect(try succeed(["doctor", "--dir", pki]).stdout.hasPrefix("ok:"))
+    }
+
+    @Test("a dangling link at inventory.sqlite or .lock is refused and creates nothing where it points")
+    func danglingInventoryOrLockLink() throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        try succeed(["init", "--dir", pki, "--name", "CA"])
+        for entry in ["inventory.sqlite", ".lock"] {
+            let kept = scratch.file("kept")
+            try FileManager.default.moveItem(atPath: pki + "/" + entry, toPath: kept)
+            let target = scratch.file("elsewhere-\(entry)")
+            try FileManager.default.createSymbolicLink(atPath: pki + "/" + entry, withDestinationPath: target)
+            for command in [["list", "--dir", pki], ["doctor", "--dir", pki]] {
+                let refused = try CLIRunner.run(command)
+                #expect(refused.status == 65, "\(entry), \(command[0]): \(refused.stderr)")
+                #expect(
+                    errorLines(refused).first?.hasPrefix("error: \(pki)/\(entry) is a symbolic link (to \(target))")
+                        == true)
+                #expect(!FileManager.default.fileExists(atPath: target))
+            }
+            try FileManager.default.removeItem(atPath: pki + "/" + entry)
+            try FileManager.default.moveItem(atPath: kept, toPath: pki + "/" + entry)
+        }
+        #expect(try succeed(["doctor", "--dir", pki]).stdout.hasPrefix("ok:"))
+    }
+
+    @Test("a PKI directory given as a symbolic link works")
+    func linkedPKIDirectory() throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        let linked = scratch.file("pki-link")
+        try succeed(["init", "--dir", pki, "--name", "CA"])
+        try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: pki)
+        try succeed(["issue", "db1", "--dir", linked, "--dns", "db1.example.com"])
+        try succeed(["bundle", "mongodb", "db1", "--dir", linked, "--out", scratch.file("out")])
+        #expect(FileManager.default.fileExists(atPath: pki + "/issued/db1.crt"))
+        #expect(try succeed(["doctor", "--dir", linked]).stdout.hasPrefix("ok: 1 CA and 1 certificate"))
     }
 
 }

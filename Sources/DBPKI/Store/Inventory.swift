@@ -16,9 +16,9 @@ public final class Inventory: Sendable {
     /// Opens (creating with mode 0600 when missing) and migrates the inventory at `path`.
     public init(path: String) throws {
         self.path = path
-        if !FileManager.default.fileExists(atPath: path) {
+        if !SymbolicLink.exists(path) {
             // Created 0600 before SQLite sees it: SQLite keeps the mode, and gives it to its journal files.
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
             if fd >= 0 { close(fd) }
         }
         do {

@@ -23,6 +23,9 @@ import Foundation
 /// `ca.crt`, `ca.key` and `issued/`) is adopted on first use: its files are recorded.
 /// Changes go through ``PKIStore``, which holds the lock and keeps files and inventory
 /// consistent across crashes.
+///
+/// The folders and files dbpki creates, moves or deletes inside the directory
+/// (``linkCheckedEntries``) must not be symbolic links; the directory itself may be one.
 public struct PKIDirectory: Sendable {
     /// The directory.
     public let path: String
@@ -54,6 +57,25 @@ public struct PKIDirectory: Sendable {
     public var lockPath: String { path + "/.lock" }
     /// `PKI/.staging`.
     public var stagingPath: String { path + "/" + Self.stagingFolder }
+
+    /// The entries (relative to PKI) that dbpki writes through and so refuses as symbolic links.
+    public static let linkCheckedEntries = [
+        stagingFolder, historyFolder, "issued", "inventory.sqlite", "inventory.sqlite-journal", ".lock",
+    ]
+
+    /// The symbolic links at ``linkCheckedEntries``, in that order.
+    public func plantedLinks() -> [SymbolicLink] {
+        Self.linkCheckedEntries.compactMap { SymbolicLink.at(absolute($0)) }
+    }
+
+    /// This directory with its path resolved when the path itself is a symbolic link (a PKI
+    /// directory given as a link is fine; it is resolved once, so the link cannot change
+    /// under a running command).
+    public func resolvingLink() -> PKIDirectory {
+        guard SymbolicLink.at(path) != nil, let resolved = realpath(path, nil) else { return self }
+        defer { free(resolved) }
+        return PKIDirectory(String(cString: resolved))
+    }
 
     /// The folder (relative to PKI) superseded certificates and retired CAs move to.
     public static let historyFolder = "history"

@@ -16,9 +16,16 @@ extension PKIStore {
     /// there, 0600, and matches its certificate; every certificate and key file under
     /// the directory is recorded; there is exactly one current CA, `ca-old.*` exists exactly
     /// when an old CA is recorded; every leaf's issuer is a recorded CA; no operation is
-    /// left half done and nothing is left in `.staging/`. Empty means consistent.
+    /// left half done and nothing is left in `.staging/`; no folder dbpki writes through is
+    /// a symbolic link. Empty means consistent.
     public func doctor() throws -> [DoctorFinding] {
-        var findings = recoveryProblems.map { DoctorFinding(path: nil, problem: $0) }
+        var findings = plantedLinks.map {
+            DoctorFinding(
+                path: String($0.path.dropFirst(directory.path.count + 1)),
+                problem: "is a symbolic link (to \($0.target)); dbpki refuses to write through it: replace it with a "
+                    + "real folder")
+        }
+        findings += recoveryProblems.map { DoctorFinding(path: nil, problem: $0) }
         let records = try inventory.all()
         var expected = Set<String>()
         let fingerprints = Set(records.filter { $0.kind == .ca }.map(\.fingerprint))
@@ -75,7 +82,9 @@ extension PKIStore {
         for file in presentFiles() where !expected.contains(file) {
             findings.append(DoctorFinding(path: file, problem: "not recorded in the inventory"))
         }
-        let staged = (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
+        let staged =
+            SymbolicLink.at(directory.stagingPath) != nil
+            ? [] : (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
         for file in staged {
             findings.append(
                 DoctorFinding(

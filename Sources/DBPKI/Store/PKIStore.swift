@@ -24,6 +24,9 @@ import GRDB
 /// not undo anything: the steps after the commit point are retried once in the same run,
 /// and if they fail again the error says the operation is recorded and that the next
 /// dbpki command finishes it (as it would after a crash).
+///
+/// Opening refuses symbolic links at the entries dbpki writes through
+/// (``PKIDirectory/linkCheckedEntries``).
 public final class PKIStore {
     /// How to open a directory.
     public struct Options {
@@ -67,6 +70,9 @@ public final class PKIStore {
     public private(set) var notices: [String] = []
     /// Interrupted operations that could not be finished (only without `strictRecovery`).
     public private(set) var recoveryProblems: [String] = []
+    /// Symbolic links planted inside the directory (only without `strictRecovery`, which
+    /// refuses them; `doctor` reports them).
+    public let plantedLinks: [SymbolicLink]
 
     private let lock: PKILock
     let journal: FileJournal
@@ -74,22 +80,43 @@ public final class PKIStore {
     /// Opens `directory`: takes the lock, opens (or creates, or adopts) the inventory and
     /// finishes or undoes what a crash interrupted.
     public init(_ directory: PKIDirectory, backend: any PKIBackend, options: Options = Options()) throws {
-        let fileManager = FileManager.default
+        let directory = directory.resolvingLink()
         if options.create {
             try AtomicFile.makeDirectory(directory.path)
-        } else if !fileManager.fileExists(atPath: directory.caCertificatePath)
-            && !fileManager.fileExists(atPath: directory.inventoryPath)
+        } else if !FileManager.default.fileExists(atPath: directory.caCertificatePath)
+            && !SymbolicLink.exists(directory.inventoryPath)
         {
             throw PKIError(
                 .notFound, "\(directory.path) has no CA: run 'dbpki init --dir \(directory.path) --name NAME' first")
         }
+        let links = directory.plantedLinks()
+        // doctor reports links at the folders; the lock and the inventory are never opened through one.
+        let reportable = Set(
+            [PKIDirectory.stagingFolder, PKIDirectory.historyFolder, "issued"].map(directory.absolute))
+        if let link = links.first(where: {
+            options.strictRecovery || !reportable.contains($0.path) || !SymbolicLink.exists(directory.inventoryPath)
+        }) {
+            throw link.error(use: "inside a PKI directory")
+        }
         self.directory = directory
         self.backend = backend
+        plantedLinks = links
         lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
         inventory = try Inventory(path: directory.inventoryPath)
         journal = FileJournal(root: directory.path) { Hex.encode(try backend.digest(.sha256, $0)) }
         try adoptIfNeeded()
-        try recover(strict: options.strictRecovery)
+        if links.isEmpty {
+            try recover(strict: options.strictRecovery)
+        } else {
+            let pending = try inventory.read { db in
+                try JournalOperation.filter(Column("state") == "pending").fetchCount(db)
+            }
+            if pending > 0 {
+                recoveryProblems.append(
+                    "\(pending) interrupted operation\(pending == 1 ? " is" : "s are") left unfinished until the "
+                        + "symbolic links are replaced")
+            }
+        }
     }
 
     /// The clock for inventory times.
