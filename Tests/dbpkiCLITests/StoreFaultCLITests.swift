@@ -166,4 +166,95 @@ struct StoreFaultCLITests {
         #expect(try succeed(["doctor", "--dir", linked]).stdout.hasPrefix("ok: 1 CA and 1 certificate"))
     }
 
+    // MARK: - an inventory that exists is never re-adopted
+
+    @Test(
+        "an emptied inventory is an error that names it; revocations and CRL numbers are not silently lost",
+        arguments: backends)
+    func emptyInventory(backend: String) throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        try succeed(["init", "--dir", pki, "--name", "CA", "--backend", backend])
+        for name in ["db1", "db2"] {
+            try succeed(["issue", name, "--dir", pki, "--dns", "\(name).example.com", "--backend", backend])
+        }
+        try succeed(["revoke", "db1", "--dir", pki])
+        try succeed(["crl", "--dir", pki, "--out", scratch.file("1.crl"), "--backend", backend])
+        #expect(try succeed(["crl", "--dir", pki, "--out", scratch.file("2.crl")]).stdout.contains("CRL number 2"))
+        let inventoryPath = pki + "/inventory.sqlite"
+        #expect(truncate(inventoryPath, 0) == 0)
+
+        let commands = [
+            ["list", "--dir", pki],
+            ["doctor", "--dir", pki],
+            ["crl", "--dir", pki, "--out", scratch.file("3.crl")],
+            ["bundle", "mongodb", "db2", "--dir", pki, "--out", scratch.file("out")],
+            ["issue", "db3", "--dir", pki, "--dns", "db3.example.com"],
+        ]
+        for command in commands {
+            let refused = try CLIRunner.run(command + ["--backend", backend])
+            #expect(refused.status == 65, "\(command[0]): \(refused.stderr)")
+            let lines = errorLines(refused)
+            #expect(lines.count == 1)
+            #expect(lines.first?.hasPrefix("error: the inventory \(inventoryPath) is empty (0 bytes)") == true)
+            #expect(refused.stderr.contains("restore it from your backup"))
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: inventoryPath)[.size] as? Int == 0)
+        for file in ["3.crl", "out", "pki/issued/db3.crt"] {
+            #expect(!FileManager.default.fileExists(atPath: scratch.file(file)), "\(file)")
+        }
+        // Moved aside, as the error says, the files are adopted into a new inventory.
+        try FileManager.default.moveItem(atPath: inventoryPath, toPath: inventoryPath + ".empty")
+        #expect(try succeed(["list", "--dir", pki]).stderr.contains("adopted"))
+    }
+
+    @Test(
+        "an inventory that is not SQLite, or an SQLite database without the inventory's tables, is an error",
+        arguments: ["not SQLite", "foreign schema"])
+    func unusableInventory(kind: String) throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        try succeed(["init", "--dir", pki, "--name", "CA"])
+        let inventoryPath = pki + "/inventory.sqlite"
+        try FileManager.default.removeItem(atPath: inventoryPath)
+        if kind == "not SQLite" {
+            try String(repeating: "this is not a database\n", count: 200).write(
+                toFile: inventoryPath, atomically: false, encoding: .utf8)
+        } else {
+            try FileManager.default.copyItem(
+                atPath: CLIRunner.testdata("store/foreign-schema.sqlite"), toPath: inventoryPath)
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: inventoryPath))
+        let refused = try CLIRunner.run(["issue", "db1", "--dir", pki, "--dns", "db1.example.com"])
+        #expect(refused.status == 65, "\(refused.stderr)")
+        let what = kind == "not SQLite" ? "is not an SQLite database" : "holds no inventory tables"
+        #expect(
+            errorLines(refused).first?.hasPrefix("error: the inventory \(inventoryPath) \(what)") == true,
+            "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: inventoryPath)) == before)
+        #expect(!FileManager.default.fileExists(atPath: pki + "/issued/db1.crt"))
+    }
+
+    @Test("kill -9 while a new inventory is being made leaves no inventory, and the next command makes it")
+    func killedWhileCreatingTheInventory() throws {
+        let scratch = try ScratchFolder()
+        let pki = scratch.file("pki")
+        let killed = try CLIRunner.run(
+            ["init", "--dir", pki, "--name", "CA"], environment: ["DBPKI_FAILPOINT": "open.after-inventory"])
+        #expect(killed.killedBySignal && killed.status == SIGKILL, "\(killed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: pki + "/inventory.sqlite"))
+        try succeed(["init", "--dir", pki, "--name", "CA"])
+        try succeed(["issue", "db1", "--dir", pki, "--dns", "db1.example.com"])
+
+        // The same while adopting a directory that has no inventory.
+        try FileManager.default.removeItem(atPath: pki + "/inventory.sqlite")
+        let adopting = try CLIRunner.run(
+            ["list", "--dir", pki], environment: ["DBPKI_FAILPOINT": "open.after-inventory"])
+        #expect(adopting.killedBySignal)
+        #expect(!FileManager.default.fileExists(atPath: pki + "/inventory.sqlite"))
+        #expect(try succeed(["list", "--dir", pki]).stderr.contains("adopted"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: pki).filter { $0.hasPrefix(".inventory") }
+        #expect(leftovers.isEmpty)
+        #expect(try succeed(["doctor", "--dir", pki]).stdout.hasPrefix("ok: 1 CA and 1 certificate"))
+    }
 }

@@ -21,8 +21,9 @@ import Foundation
 /// Files are PEM and keys unencrypted PKCS#8, so a directory made with one engine is
 /// used by the other unchanged. A directory made before the inventory existed (only
 /// `ca.crt`, `ca.key` and `issued/`) is adopted on first use: its files are recorded.
-/// Changes go through ``PKIStore``, which holds the lock and keeps files and inventory
-/// consistent across crashes.
+/// An inventory that exists but cannot be read is never replaced that way (it holds what
+/// the files cannot tell: revocations, CRL numbers). Changes go through ``PKIStore``,
+/// which holds the lock and keeps files and inventory consistent across crashes.
 ///
 /// The folders and files dbpki creates, moves or deletes inside the directory
 /// (``linkCheckedEntries``) must not be symbolic links; the directory itself may be one.

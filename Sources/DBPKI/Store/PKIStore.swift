@@ -26,7 +26,10 @@ import GRDB
 /// dbpki command finishes it (as it would after a crash).
 ///
 /// Opening refuses symbolic links at the entries dbpki writes through
-/// (``PKIDirectory/linkCheckedEntries``).
+/// (``PKIDirectory/linkCheckedEntries``), and creates a missing inventory under a
+/// temporary name, renaming it into place only when it is complete: an
+/// `inventory.sqlite` that exists is always a whole one, and one that is empty or
+/// unreadable is an error, never re-adopted from the files.
 public final class PKIStore {
     /// How to open a directory.
     public struct Options {
@@ -102,9 +105,14 @@ public final class PKIStore {
         self.backend = backend
         plantedLinks = links
         lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
-        inventory = try Inventory(path: directory.inventoryPath)
+        let opened = try Self.openInventory(directory, backend: backend)
+        inventory = opened.inventory
+        notices = opened.notices
         journal = FileJournal(root: directory.path) { Hex.encode(try backend.digest(.sha256, $0)) }
-        try adoptIfNeeded()
+        if try !inventory.read(Inventory.isInitialized) {
+            // Made by a version that could stop between creating the tables and recording the files.
+            notices += try Self.adopt(into: inventory, directory: directory, backend: backend)
+        }
         if links.isEmpty {
             try recover(strict: options.strictRecovery)
         } else {
@@ -362,12 +370,51 @@ public final class PKIStore {
         }
     }
 
+    /// Opens the directory's inventory. One that does not exist is created (and the files
+    /// already there recorded) under a temporary name, then renamed into place complete;
+    /// one that exists must be usable (``Inventory/openExisting(path:)``).
+    private static func openInventory(_ directory: PKIDirectory, backend: any PKIBackend) throws -> (
+        inventory: Inventory, notices: [String]
+    ) {
+        let path = directory.inventoryPath
+        if SymbolicLink.exists(path) { return (try Inventory.openExisting(path: path), []) }
+        let prefix = ".inventory.sqlite.new-"
+        // Left by a process killed while creating one (the lock is held, so nobody else is).
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where file.hasPrefix(prefix) {
+            unlink(directory.absolute(file))
+        }
+        let temporary = directory.absolute(prefix + String(UInt32.random(in: 0...UInt32.max), radix: 16))
+        var notices = [String]()
+        do {
+            let fresh = try Inventory(path: temporary)
+            notices = try adopt(into: fresh, directory: directory, backend: backend)
+            try fresh.closeDatabase()
+            Failpoint.hit("open.after-inventory")
+            guard link(temporary, path) == 0 else {
+                throw PKIError(.io, "\(path): cannot create (\(String(cString: strerror(errno))))")
+            }
+        } catch {
+            unlink(temporary)
+            unlink(temporary + "-journal")
+            throw error
+        }
+        unlink(temporary)
+        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+        return (try Inventory.openExisting(path: path), notices)
+    }
+
     /// Records the files of a directory that has no inventory yet (made before dbpki kept
     /// one, or whose inventory was removed): CAs, issued and history certificates.
-    private func adoptIfNeeded() throws {
-        guard try !inventory.read(Inventory.isInitialized) else { return }
+    private static func adopt(into inventory: Inventory, directory: PKIDirectory, backend: any PKIBackend) throws
+        -> [String]
+    {
         let adoption = try LegacyAdoption(directory: directory, backend: backend).records(at: Date())
-        try inventory.write { db in
+        return try inventory.write { db in
             var skipped = 0
             for var record in adoption {
                 if try Inventory.serialExists(issuer: record.issuer, serial: record.serial, in: db)
@@ -379,13 +426,13 @@ public final class PKIStore {
                 try record.insert(db)
             }
             try Inventory.markInitialized(db, how: adoption.isEmpty ? "created" : "adopted")
-            if !adoption.isEmpty {
-                let cas = adoption.filter { $0.kind == .ca }.count
-                notices.append(
-                    "adopted \(directory.path) into its new inventory: \(cas) CA\(cas == 1 ? "" : "s") and "
-                        + "\(adoption.count - cas - skipped) certificate\(adoption.count - cas - skipped == 1 ? "" : "s")"
-                        + (skipped > 0 ? " (\(skipped) duplicate file\(skipped == 1 ? "" : "s") not recorded)" : ""))
-            }
+            guard !adoption.isEmpty else { return [] }
+            let cas = adoption.filter { $0.kind == .ca }.count
+            return [
+                "adopted \(directory.path) into its new inventory: \(cas) CA\(cas == 1 ? "" : "s") and "
+                    + "\(adoption.count - cas - skipped) certificate\(adoption.count - cas - skipped == 1 ? "" : "s")"
+                    + (skipped > 0 ? " (\(skipped) duplicate file\(skipped == 1 ? "" : "s") not recorded)" : "")
+            ]
         }
     }
 }
