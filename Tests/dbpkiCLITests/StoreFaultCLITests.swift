@@ -1,6 +1,52 @@
 import Foundation
 import Testing
 
+/// A tiny tmpfs for tests that need a real full disk; mounting needs root.
+final class TinyDisk {
+    let path: String
+
+    /// True when this process may mount a tmpfs (root, and the mount works here).
+    static let available: Bool = {
+        guard getuid() == 0 else { return false }
+        guard let probe = try? ScratchFolder(), let disk = try? TinyDisk(at: probe.file("probe")) else { return false }
+        withExtendedLifetime(disk) {}
+        return true
+    }()
+
+    init(at path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard Self.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", path]) else {
+            throw CocoaError(.fileWriteNoPermission)
+        }
+        self.path = path
+    }
+
+    deinit { _ = Self.run(["umount", path]) }
+
+    /// Fills the disk with a file (`filler`) so that only `pages` 4 KiB pages stay free.
+    func fill(leaving pages: Int) throws {
+        unfill()
+        var status = statvfs()
+        #expect(statvfs(path, &status) == 0)
+        let free = Int(status.f_bavail) * Int(status.f_frsize)
+        #expect(free > pages * 4096)
+        #expect(FileManager.default.createFile(atPath: path + "/filler", contents: Data(count: free - pages * 4096)))
+    }
+
+    func unfill() { try? FileManager.default.removeItem(atPath: path + "/filler") }
+
+    private static func run(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
+
 /// Every regular file under `folder` (hidden ones too) with its bytes and mode, for
 /// "nothing changed" checks.
 func snapshot(_ folder: String) -> [String: String] {
@@ -30,6 +76,20 @@ func errorLines(_ outcome: CLIRunner.Outcome) -> [Substring] {
 @Suite("A damaged PKI, planted links, a full disk and failing renames: refused or finished, never half done")
 struct StoreFaultCLITests {
     static let backends = ["openssl", "gnutls"]
+
+    /// A PKI with server db1 and client app (and with `rollover`, an old CA too), plus an
+    /// unrelated PKI `other` holding the same names.
+    func makePKIs(_ scratch: ScratchFolder, backend: String, rollover: Bool = false) throws -> (String, String) {
+        let pki = scratch.file("pki")
+        let other = scratch.file("other")
+        for (dir, name) in [(pki, "CA"), (other, "Other CA")] {
+            try succeed(["init", "--dir", dir, "--name", name, "--backend", backend])
+            if rollover && dir == pki { try succeed(["ca", "rollover", "--dir", dir, "--backend", backend]) }
+            try succeed(["issue", "db1", "--dir", dir, "--dns", "db1.example.com", "--backend", backend])
+            try succeed(["issue", "app", "--dir", dir, "--client", "--backend", backend])
+        }
+        return (pki, other)
+    }
 
     // MARK: - I/O errors after the journal committed
 
@@ -257,4 +317,94 @@ struct StoreFaultCLITests {
         #expect(leftovers.isEmpty)
         #expect(try succeed(["doctor", "--dir", pki]).stdout.hasPrefix("ok: 1 CA and 1 certificate"))
     }
+    // MARK: - bundle writes all or nothing
+
+    /// The bundle command for `kind` ("mongodb" or "redis" with a client certificate).
+    func bundleCommand(_ kind: String, pki: String, out: String) -> [String] {
+        kind == "mongodb"
+            ? ["bundle", "mongodb", "db1", "--dir", pki, "--out", out]
+            : ["bundle", "redis", "db1", "--dir", pki, "--out", out, "--client-cert", "app", "--backend", "gnutls"]
+    }
+
+    @Test(
+        "bundle on a full disk fails with nothing written, and leaves an older bundle as it was",
+        .enabled(if: TinyDisk.available, "mounting a tmpfs needs root"), arguments: ["mongodb", "redis"])
+    func bundleOnAFullDisk(kind: String) throws {
+        let scratch = try ScratchFolder()
+        let (pki, _) = try makePKIs(scratch, backend: "openssl")
+        let disk = try TinyDisk(at: scratch.file("disk"))
+        let out = disk.path + "/out"
+
+        // Room for two of the four or five files: the third one fails.
+        try disk.fill(leaving: 2)
+        let fresh = try CLIRunner.run(bundleCommand(kind, pki: pki, out: out))
+        #expect(fresh.status == 74 && fresh.stderr.contains("No space left on device"), "\(fresh.stderr)")
+        #expect(errorLines(fresh).count == 1)
+        #expect(snapshot(disk.path).keys.sorted() == ["filler"])
+
+        disk.unfill()
+        try succeed(bundleCommand(kind, pki: pki, out: out))
+        let older = snapshot(out)
+        try succeed(["renew", "db1", "--dir", pki])
+        try disk.fill(leaving: 2)
+        let replacing = try CLIRunner.run(bundleCommand(kind, pki: pki, out: out))
+        #expect(replacing.status == 74 && replacing.stderr.contains("No space left on device"), "\(replacing.stderr)")
+        #expect(snapshot(out) == older)
+
+        disk.unfill()
+        try succeed(bundleCommand(kind, pki: pki, out: out))
+        #expect(snapshot(out) != older)
+        #expect(snapshot(out).keys.sorted() == older.keys.sorted())
+    }
+
+    @Test(
+        "bundle failing at any write or rename restores the output directory exactly",
+        arguments: ["mongodb", "redis"],
+        ["bundle.write-1:ENOSPC", "bundle.write-3:EIO", "bundle.rename-1:EIO", "bundle.rename-4:ENOSPC"])
+    func bundleFailingMidway(kind: String, point: String) throws {
+        let scratch = try ScratchFolder()
+        let (pki, _) = try makePKIs(scratch, backend: "openssl")
+        let out = scratch.file("out/nested")
+        let environment = ["DBPKI_FAILPOINT": point]
+
+        let fresh = try CLIRunner.run(bundleCommand(kind, pki: pki, out: out), environment: environment)
+        #expect(fresh.status == 74 && errorLines(fresh).count == 1, "\(fresh.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("out")), "\(snapshot(scratch.file("out")))")
+
+        try succeed(bundleCommand(kind, pki: pki, out: out))
+        // Something of the user's own stays too.
+        try "notes".write(toFile: out + "/README", atomically: false, encoding: .utf8)
+        let older = snapshot(out)
+        try succeed(["renew", "db1", "--dir", pki])
+        let replacing = try CLIRunner.run(bundleCommand(kind, pki: pki, out: out), environment: environment)
+        #expect(replacing.status == 74 && replacing.stderr.contains("left as it was"), "\(replacing.stderr)")
+        #expect(snapshot(out) == older)
+    }
+
+    @Test(
+        "a symbolic link at OUT or OUT/server is refused and nothing is written through it",
+        arguments: ["mongodb", "redis"])
+    func plantedLinkInOutput(kind: String) throws {
+        let scratch = try ScratchFolder()
+        let (pki, _) = try makePKIs(scratch, backend: "openssl")
+        let outside = scratch.file("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+
+        let out = scratch.file("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out + "/server", withDestinationPath: outside)
+        let server = try CLIRunner.run(bundleCommand(kind, pki: pki, out: out))
+        #expect(server.status == 73, "\(server.stderr)")
+        #expect(errorLines(server).first?.hasPrefix("error: \(out)/server is a symbolic link (to \(outside))") == true)
+        #expect(snapshot(outside).isEmpty)
+        #expect(snapshot(out).keys.sorted() == ["server"])
+
+        let linkedOut = scratch.file("linked-out")
+        try FileManager.default.createSymbolicLink(atPath: linkedOut, withDestinationPath: outside)
+        let whole = try CLIRunner.run(bundleCommand(kind, pki: pki, out: linkedOut))
+        #expect(
+            whole.status == 73 && whole.stderr.hasPrefix("error: \(linkedOut) is a symbolic link"), "\(whole.stderr)")
+        #expect(snapshot(outside).isEmpty)
+    }
+
 }

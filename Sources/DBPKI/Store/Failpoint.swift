@@ -17,7 +17,7 @@ import Foundation
 /// `DBPKI_FAILPOINT=POINT:ERRNO` instead makes the system call at an I/O point fail
 /// with `EIO` or `ENOSPC` (`:ERRNO:N`: only the first N times in the process), as a
 /// failing disk or a full one would: `issue.move-2`, `issue.sync`, `issue.mark-done`
-/// (after the journal committed).
+/// (after the journal committed), `bundle.write-3`, `bundle.rename-2`.
 public enum Failpoint {
     /// The armed point, read once from the environment.
     static let armed: String? = ProcessInfo.processInfo.environment["DBPKI_FAILPOINT"]
