@@ -73,6 +73,24 @@ func errorLines(_ outcome: CLIRunner.Outcome) -> [Substring] {
     outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
 }
 
+/// A file of a PKI replaced by the same file of another PKI.
+enum Damage: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case foreignCA = "ca.crt"
+    case foreignOldCA = "ca-old.crt"
+    case foreignServerCertificate = "issued/db1.crt"
+    case foreignServerKey = "issued/db1.key"
+    case foreignClientCertificate = "issued/app.crt"
+    case foreignClientKey = "issued/app.key"
+
+    var testDescription: String { "a foreign \(rawValue)" }
+    /// The file the damage replaces, relative to the PKI.
+    var file: String { rawValue }
+    /// What doctor and bundle say about it.
+    var problem: String { file.hasSuffix(".key") ? "does not match its certificate" : "is not the recorded" }
+    /// Only the Redis bundle with `--client-cert app` reads the client's files.
+    var onlyClient: Bool { file.hasPrefix("issued/app") }
+}
+
 @Suite("A damaged PKI, planted links, a full disk and failing renames: refused or finished, never half done")
 struct StoreFaultCLITests {
     static let backends = ["openssl", "gnutls"]
@@ -405,6 +423,62 @@ struct StoreFaultCLITests {
         #expect(
             whole.status == 73 && whole.stderr.hasPrefix("error: \(linkedOut) is a symbolic link"), "\(whole.stderr)")
         #expect(snapshot(outside).isEmpty)
+    }
+
+    // MARK: - bundle checks the files against the inventory
+
+    @Test(
+        "bundle refuses a file that is not the one the inventory records, writing nothing", arguments: Damage.allCases,
+        backends)
+    func bundleRefusesForeignFiles(damage: Damage, backend: String) throws {
+        let scratch = try ScratchFolder()
+        let (pki, other) = try makePKIs(scratch, backend: backend, rollover: damage == .foreignOldCA)
+        let source = other + "/" + (damage == .foreignOldCA ? "ca.crt" : damage.file)
+        try FileManager.default.removeItem(atPath: pki + "/" + damage.file)
+        try FileManager.default.copyItem(atPath: source, toPath: pki + "/" + damage.file)
+
+        let doctor = try CLIRunner.run(["doctor", "--dir", pki, "--backend", backend])
+        #expect(doctor.status == 1 && doctor.stdout.contains("\(damage.file): \(damage.problem)"), "\(doctor.stdout)")
+
+        let out = scratch.file("out")
+        let bundles = [
+            ["bundle", "mongodb", "db1", "--dir", pki, "--out", out, "--backend", backend],
+            ["bundle", "redis", "db1", "--dir", pki, "--out", out, "--client-cert", "app", "--backend", backend],
+        ]
+        for (index, command) in bundles.enumerated() {
+            let outcome = try CLIRunner.run(command)
+            if damage.onlyClient && index == 0 {
+                // The MongoDB bundle does not read the client's files: it is still made.
+                #expect(outcome.status == 0, "\(outcome.stderr)")
+                try FileManager.default.removeItem(atPath: out)
+                continue
+            }
+            #expect(outcome.status == 65, "\(command[1]): \(outcome.stderr)")
+            let lines = errorLines(outcome)
+            #expect(lines.count == 1, "\(outcome.stderr)")
+            #expect(lines.first?.hasPrefix("error: \(pki)/\(damage.file): \(damage.problem)") == true, "\(lines)")
+            #expect(outcome.stderr.contains("dbpki doctor --dir \(pki)"))
+            #expect(!FileManager.default.fileExists(atPath: out), "\(command[1]) wrote \(snapshot(out).keys.sorted())")
+        }
+    }
+
+    @Test("bundle refuses a revoked server or client certificate", arguments: backends)
+    func bundleRefusesRevoked(backend: String) throws {
+        let scratch = try ScratchFolder()
+        let (pki, _) = try makePKIs(scratch, backend: backend)
+        let out = scratch.file("out")
+        try succeed(["revoke", "app", "--dir", pki, "--reason", "keyCompromise"])
+        let client = try CLIRunner.run([
+            "bundle", "redis", "db1", "--dir", pki, "--out", out, "--client-cert", "app", "--backend", backend,
+        ])
+        #expect(
+            client.status == 65 && client.stderr.hasPrefix("error: 'app' serial ") && client.stderr.contains("revoked"))
+        try succeed(["revoke", "db1", "--dir", pki])
+        let server = try CLIRunner.run(["bundle", "mongodb", "db1", "--dir", pki, "--out", out, "--backend", backend])
+        #expect(server.status == 65 && server.stderr.contains("revoked") && server.stderr.contains("dbpki renew db1"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        try succeed(["renew", "db1", "--dir", pki, "--backend", backend])
+        try succeed(["bundle", "mongodb", "db1", "--dir", pki, "--out", out, "--backend", backend])
     }
 
 }

@@ -115,7 +115,8 @@ public struct PKIDirectory: Sendable {
             .createCA(name: name, keyType: keyType, days: days, issuer: issuer)
     }
 
-    /// Loads the issuing CA with `backend`.
+    /// Loads the issuing CA with `backend`, unchecked: commands use
+    /// ``PKIStore/currentAuthority()``, which checks the files against the inventory.
     public func authority(backend: any PKIBackend) throws -> SigningAuthority {
         guard FileManager.default.fileExists(atPath: caCertificatePath) else {
             throw PKIError(.notFound, "\(path) has no CA: run 'dbpki init --dir \(path) --name NAME' first")
@@ -135,7 +136,8 @@ public struct PKIDirectory: Sendable {
             .issue(name: name, profile: profile, keyType: keyType, issuer: issuer, force: force)
     }
 
-    /// An issued certificate (DER) and its key.
+    /// An issued certificate (DER) and its key, unchecked: commands use
+    /// ``PKIStore/checkedIssued(_:key:)``, which checks them against the inventory.
     public func issued(_ name: String, backend: any PKIBackend) throws -> (certificate: [UInt8], key: PrivateKey) {
         try Self.validate(name: name)
         guard FileManager.default.fileExists(atPath: certificatePath(of: name)) else {
@@ -148,19 +150,13 @@ public struct PKIDirectory: Sendable {
 
     /// The CA certificates a client must trust, as PEM: the issuing CA, then, during a
     /// rollover, the old CA (the merged bundle), so clients trust servers on either side.
+    /// Unchecked: commands use ``PKIStore/checkedTrustedCAs()``.
     public func trustedCAsPEM() throws -> String {
         var certificates = try InputFile.decode(caCertificatePath, CertificateDecoder.certificates(from:))
         if FileManager.default.fileExists(atPath: oldCACertificatePath) {
             certificates += try InputFile.decode(oldCACertificatePath, CertificateDecoder.certificates(from:))
         }
         return certificates.map { PEM.encode(label: "CERTIFICATE", der: $0) }.joined()
-    }
-
-    /// Loads the CA whose files are `certificatePath` and `keyPath`.
-    func authority(certificatePath: String, keyPath: String, backend: any PKIBackend) throws -> SigningAuthority {
-        let certificate = try InputFile.decode(certificatePath, CertificateDecoder.certificates(from:))[0]
-        return try SigningAuthority(
-            certificate: certificate, key: loadKey(keyPath, backend: backend), backend: backend)
     }
 
     func loadKey(_ keyPath: String, backend: any PKIBackend) throws -> PrivateKey {

@@ -214,9 +214,9 @@ public final class PKIStore {
         throw PKIError(.engine, "no unused serial number in 8 draws; the random source is broken")
     }
 
-    /// The issuing CA.
+    /// The issuing CA, its files checked against the inventory (``checkedAuthority(_:)``).
     public func currentAuthority() throws -> SigningAuthority {
-        try directory.authority(backend: backend)
+        try checkedAuthority(.current)
     }
 
     static func keyPEM(_ key: PrivateKey) -> [UInt8] {
