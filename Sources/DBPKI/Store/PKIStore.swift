@@ -27,7 +27,7 @@ import GRDB
 ///
 /// Opening refuses symbolic links at the entries dbpki writes through
 /// (``PKIDirectory/linkCheckedEntries``), and creates a missing inventory under a
-/// temporary name, renaming it into place only when it is complete: an
+/// temporary name, renamed into place only when it is complete: an
 /// `inventory.sqlite` that exists is always a whole one, and one that is empty or
 /// unreadable is an error, never re-adopted from the files.
 public final class PKIStore {
@@ -391,7 +391,8 @@ public final class PKIStore {
             notices = try adopt(into: fresh, directory: directory, backend: backend)
             try fresh.closeDatabase()
             Failpoint.hit("open.after-inventory")
-            guard link(temporary, path) == 0 else {
+            // The lock is held and the name was free: a rename leaves no second name behind a kill.
+            guard rename(temporary, path) == 0 else {
                 throw PKIError(.io, "\(path): cannot create (\(String(cString: strerror(errno))))")
             }
         } catch {
@@ -399,7 +400,6 @@ public final class PKIStore {
             unlink(temporary + "-journal")
             throw error
         }
-        unlink(temporary)
         let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 {
             fsync(fd)
