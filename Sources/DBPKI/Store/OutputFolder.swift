@@ -73,12 +73,19 @@ public enum OutputFolder {
             }
             for folder in Set(folders + [directory] + created.map(parent)).sorted() { try sync(folder) }
         } catch {
+            let error = error as? PKIError ?? PKIError(.io, "\(directory): \(error)")
+            var restored = true
             for (destination, backup) in placed.reversed() {
-                if let backup { rename(backup, destination) } else { unlink(destination) }
+                let undone = backup.map { rename($0, destination) == 0 } ?? (unlink(destination) == 0)
+                restored = restored && undone
             }
-            if let staging { try? FileManager.default.removeItem(atPath: staging) }
+            if restored, let staging { try? FileManager.default.removeItem(atPath: staging) }
             for folder in created.reversed() { rmdir(folder) }
-            throw error
+            let outcome =
+                restored
+                ? "the output directory was left as it was"
+                : "the output directory could not be put back as it was (older files are kept in \(staging ?? directory))"
+            throw PKIError(error.code, "\(error.message); \(outcome)")
         }
         if let staging { try? FileManager.default.removeItem(atPath: staging) }
         return destinations
@@ -166,7 +173,7 @@ public enum OutputFolder {
     }
 
     private static func failure(_ path: String, _ what: String, _ code: Int32) -> PKIError {
-        PKIError(.io, "\(path): \(what) (\(String(cString: strerror(code)))); the output directory was left as it was")
+        PKIError(.io, "\(path): \(what) (\(String(cString: strerror(code))))")
     }
 }
 
