@@ -1,8 +1,8 @@
 import Foundation
 
 /// A set of files to write together: each with its content and mode. Bundles are
-/// computed in full first and written only when every part is ready, so a failed
-/// command leaves nothing half-written.
+/// computed in full first and written only when every part is ready, all or nothing,
+/// so a failed command leaves nothing half-written.
 public struct BundleFiles: Sendable {
     /// One file, by path relative to the output directory.
     public struct File: Sendable, Hashable {
@@ -27,15 +27,13 @@ public struct BundleFiles: Sendable {
         add(relativePath, Array(text.utf8), mode: mode)
     }
 
-    /// Writes every file under `directory` atomically, creating folders as needed.
-    /// Returns the absolute paths written.
+    /// Writes every file under `directory` (an absolute path), all or nothing (see
+    /// ``OutputFolder``): on any error the directory is left as it was. Returns the
+    /// absolute paths written.
     @discardableResult
     public func write(to directory: String) throws -> [String] {
-        try files.map { file in
-            let path = directory + "/" + file.relativePath
-            try AtomicFile.makeDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-            try AtomicFile.write(file.contents, to: path, mode: file.mode)
-            return path
-        }
+        try OutputFolder.write(
+            files.map { OutputFolder.File(relativePath: $0.relativePath, contents: $0.contents, mode: $0.mode) },
+            to: directory)
     }
 }

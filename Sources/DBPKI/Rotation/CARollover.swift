@@ -40,12 +40,6 @@ extension PKIStore {
                 .notFound, "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
         }
         let authority = try currentAuthority()
-        guard authority.info.fingerprintHex == current.fingerprint else {
-            throw PKIError(
-                .invalidInput,
-                "\(directory.caCertificatePath) is not the CA the inventory recorded; run 'dbpki doctor --dir \(directory.path)'"
-            )
-        }
         let newName = name ?? Self.nextGeneration(of: current.name)
         if LegacyAdoption.commonName(of: current.subject) == newName || current.subject == "CN=\(newName)" {
             throw PKIError(

@@ -40,17 +40,7 @@ extension PKIStore {
                     ? "no rollover in progress: \(directory.path) has no old CA to sign a CRL with"
                     : "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
         }
-        let authority =
-            old
-            ? try directory.authority(
-                certificatePath: directory.oldCACertificatePath, keyPath: directory.oldCAKeyPath, backend: backend)
-            : try currentAuthority()
-        guard authority.info.fingerprintHex == record.fingerprint else {
-            throw PKIError(
-                .invalidInput,
-                "the \(role.rawValue) CA's files are not the CA the inventory recorded; run 'dbpki doctor --dir \(directory.path)'"
-            )
-        }
+        let authority = try checkedAuthority(role)
         let revoked = try inventory.all().filter { $0.status == .revoked && $0.issuerFingerprint == record.fingerprint }
         let entries = revoked.map { entry in
             let reason = entry.revocationReason.flatMap { name in RevocationReason.allCases.first { $0.name == name } }

@@ -38,14 +38,9 @@ extension PKIStore {
                 "'\(name)' is revoked (\(record.revocationReason ?? "unspecified")): renew it with a new key (without --reuse-key)"
             )
         }
-        let (der, oldKey) = try directory.issued(name, backend: backend)
-        let info = try backend.parseCertificate(der: der)
-        guard info.fingerprintHex == record.fingerprint else {
-            throw PKIError(
-                .invalidInput,
-                "\(directory.certificatePath(of: name)) is not the certificate the inventory recorded for '\(name)'; "
-                    + "run 'dbpki doctor --dir \(directory.path)'")
-        }
+        // The old key matters only when it is kept: a new key replaces a missing or foreign one.
+        let files = try checked(record, key: reuseKey)
+        let info = try backend.parseCertificate(der: files.certificates[0])
         let profile = CertificateProfile(
             role: record.kind == .client ? .client : .server,
             subject: .commonName(LegacyAdoption.commonName(of: info.subject) ?? name),
@@ -56,12 +51,7 @@ extension PKIStore {
                 }
             }, days: days)
         let key: PrivateKey
-        if reuseKey {
-            guard try backend.privateKey(oldKey, matchesCertificate: der) else {
-                throw PKIError(
-                    .invalidInput,
-                    "\(directory.keyPath(of: name)) does not match \(directory.certificatePath(of: name))")
-            }
+        if reuseKey, let oldKey = files.key {
             key = oldKey
         } else {
             key = try issuer.backend.generatePrivateKey(keyType ?? KeyType.matching(info.publicKey))

@@ -44,7 +44,8 @@ struct FileJournal {
     func absolute(_ relative: String) -> String { root + "/" + relative }
 
     /// Renames `move.from` to `move.to` unless `to` already holds the expected bytes.
-    func perform(_ move: FileMove) throws {
+    /// `failpoint` names the step for ``Failpoint``'s injected I/O errors.
+    func perform(_ move: FileMove, failpoint: String? = nil) throws {
         let to = absolute(move.to)
         let from = absolute(move.from)
         if let bytes = FileManager.default.contents(atPath: to), try sha256([UInt8](bytes)) == move.sha256 {
@@ -59,23 +60,31 @@ struct FileJournal {
             )
         }
         try AtomicFile.makeDirectory(URL(fileURLWithPath: to).deletingLastPathComponent().path)
-        guard rename(from, to) == 0 else {
+        let injected = failpoint.flatMap(Failpoint.injectedError)
+        if let injected { errno = injected }
+        guard injected == nil, rename(from, to) == 0 else {
             throw PKIError(.io, "\(move.to): cannot rename into place (\(String(cString: strerror(errno))))")
         }
     }
 
     /// Flushes the directories the moves touched, so the renames outlive a power loss
-    /// before the journal says they are done.
-    func syncDirectories(of moves: [FileMove]) {
+    /// before the journal says they are done; a folder that cannot be flushed is an error,
+    /// since the operation must then not be marked done.
+    func syncDirectories(of moves: [FileMove], failpoint: String? = nil) throws {
         let folders = Set(
             moves.flatMap { [$0.from, $0.to] }.map {
                 URL(fileURLWithPath: absolute($0)).deletingLastPathComponent().path
             })
-        for folder in folders {
+        for folder in folders.sorted() {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 {
-                fsync(fd)
-                close(fd)
+            guard fd >= 0 else {
+                throw PKIError(.io, "\(folder): cannot open to sync (\(String(cString: strerror(errno))))")
+            }
+            defer { close(fd) }
+            let injected = failpoint.flatMap(Failpoint.injectedError)
+            if let injected { errno = injected }
+            guard injected == nil, fsync(fd) == 0 else {
+                throw PKIError(.io, "\(folder): sync failed (\(String(cString: strerror(errno))))")
             }
         }
     }

@@ -16,18 +16,76 @@ public final class Inventory: Sendable {
     /// Opens (creating with mode 0600 when missing) and migrates the inventory at `path`.
     public init(path: String) throws {
         self.path = path
-        if !FileManager.default.fileExists(atPath: path) {
+        if !SymbolicLink.exists(path) {
             // Created 0600 before SQLite sees it: SQLite keeps the mode, and gives it to its journal files.
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
             if fd >= 0 { close(fd) }
         }
         do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(30)
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabaseQueue(path: path, configuration: Self.configuration)
             try Self.migrator.migrate(queue)
         } catch let error as DatabaseError {
             throw PKIError(.io, "\(path): cannot open the inventory (\(error.message ?? "\(error.resultCode)"))")
+        }
+    }
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        return configuration
+    }
+
+    /// Opens an inventory that must already exist and hold the inventory's tables, then
+    /// brings its schema up to date. An empty file, a file that is not SQLite or a
+    /// database without the tables is an ``PKIError/Code-swift.struct/invalidInput`` error
+    /// (exit 65): it recorded what the files cannot tell (revocations, CRL numbers), so it
+    /// is never rebuilt from the files behind the user's back.
+    public static func openExisting(path: String) throws -> Inventory {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            throw PKIError(.notFound, "\(path): no such file")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw damaged(path, "is not a regular file") }
+        guard status.st_size > 0 else { throw damaged(path, "is empty (0 bytes)") }
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let tables = try queue.read { db in
+                try ["grdb_migrations", "meta", "certificate", "crl", "operation"].filter { try db.tableExists($0) }
+            }
+            guard tables.count == 5 else {
+                throw damaged(
+                    path, tables.isEmpty ? "holds no inventory tables" : "lacks some of the inventory's tables")
+            }
+            try migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB { throw damaged(path, "is not an SQLite database") }
+            throw damaged(path, "cannot be read (\(error.message ?? "\(error.resultCode)"))")
+        }
+        return Inventory(path: path, queue: queue)
+    }
+
+    /// The error for an inventory that exists but cannot be used.
+    static func damaged(_ path: String, _ what: String) -> PKIError {
+        PKIError(
+            .invalidInput,
+            "the inventory \(path) \(what); it recorded what the files cannot tell (revocations, CRL numbers), so "
+                + "dbpki will not rebuild it from them: restore it from your backup (dbpki keeps no copy), or move it "
+                + "aside to start a new inventory from the files (revoked certificates then count as active again and "
+                + "CRL numbers restart at 1)")
+    }
+
+    /// Closes the database (before the file is renamed into place).
+    func closeDatabase() throws {
+        do {
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw PKIError(.io, "\(path): \(error.message ?? "\(error.resultCode)")")
         }
     }
 

@@ -21,8 +21,12 @@ import Foundation
 /// Files are PEM and keys unencrypted PKCS#8, so a directory made with one engine is
 /// used by the other unchanged. A directory made before the inventory existed (only
 /// `ca.crt`, `ca.key` and `issued/`) is adopted on first use: its files are recorded.
-/// Changes go through ``PKIStore``, which holds the lock and keeps files and inventory
-/// consistent across crashes.
+/// An inventory that exists but cannot be read is never replaced that way (it holds what
+/// the files cannot tell: revocations, CRL numbers). Changes go through ``PKIStore``,
+/// which holds the lock and keeps files and inventory consistent across crashes.
+///
+/// The folders and files dbpki creates, moves or deletes inside the directory
+/// (``linkCheckedEntries``) must not be symbolic links; the directory itself may be one.
 public struct PKIDirectory: Sendable {
     /// The directory.
     public let path: String
@@ -54,6 +58,25 @@ public struct PKIDirectory: Sendable {
     public var lockPath: String { path + "/.lock" }
     /// `PKI/.staging`.
     public var stagingPath: String { path + "/" + Self.stagingFolder }
+
+    /// The entries (relative to PKI) that dbpki writes through and so refuses as symbolic links.
+    public static let linkCheckedEntries = [
+        stagingFolder, historyFolder, "issued", "inventory.sqlite", "inventory.sqlite-journal", ".lock",
+    ]
+
+    /// The symbolic links at ``linkCheckedEntries``, in that order.
+    public func plantedLinks() -> [SymbolicLink] {
+        Self.linkCheckedEntries.compactMap { SymbolicLink.at(absolute($0)) }
+    }
+
+    /// This directory with its path resolved when the path itself is a symbolic link (a PKI
+    /// directory given as a link is fine; it is resolved once, so the link cannot change
+    /// under a running command).
+    public func resolvingLink() -> PKIDirectory {
+        guard SymbolicLink.at(path) != nil, let resolved = realpath(path, nil) else { return self }
+        defer { free(resolved) }
+        return PKIDirectory(String(cString: resolved))
+    }
 
     /// The folder (relative to PKI) superseded certificates and retired CAs move to.
     public static let historyFolder = "history"
@@ -92,7 +115,8 @@ public struct PKIDirectory: Sendable {
             .createCA(name: name, keyType: keyType, days: days, issuer: issuer)
     }
 
-    /// Loads the issuing CA with `backend`.
+    /// Loads the issuing CA with `backend`, unchecked: commands use
+    /// ``PKIStore/currentAuthority()``, which checks the files against the inventory.
     public func authority(backend: any PKIBackend) throws -> SigningAuthority {
         guard FileManager.default.fileExists(atPath: caCertificatePath) else {
             throw PKIError(.notFound, "\(path) has no CA: run 'dbpki init --dir \(path) --name NAME' first")
@@ -112,7 +136,8 @@ public struct PKIDirectory: Sendable {
             .issue(name: name, profile: profile, keyType: keyType, issuer: issuer, force: force)
     }
 
-    /// An issued certificate (DER) and its key.
+    /// An issued certificate (DER) and its key, unchecked: commands use
+    /// ``PKIStore/checkedIssued(_:key:)``, which checks them against the inventory.
     public func issued(_ name: String, backend: any PKIBackend) throws -> (certificate: [UInt8], key: PrivateKey) {
         try Self.validate(name: name)
         guard FileManager.default.fileExists(atPath: certificatePath(of: name)) else {
@@ -125,19 +150,13 @@ public struct PKIDirectory: Sendable {
 
     /// The CA certificates a client must trust, as PEM: the issuing CA, then, during a
     /// rollover, the old CA (the merged bundle), so clients trust servers on either side.
+    /// Unchecked: commands use ``PKIStore/checkedTrustedCAs()``.
     public func trustedCAsPEM() throws -> String {
         var certificates = try InputFile.decode(caCertificatePath, CertificateDecoder.certificates(from:))
         if FileManager.default.fileExists(atPath: oldCACertificatePath) {
             certificates += try InputFile.decode(oldCACertificatePath, CertificateDecoder.certificates(from:))
         }
         return certificates.map { PEM.encode(label: "CERTIFICATE", der: $0) }.joined()
-    }
-
-    /// Loads the CA whose files are `certificatePath` and `keyPath`.
-    func authority(certificatePath: String, keyPath: String, backend: any PKIBackend) throws -> SigningAuthority {
-        let certificate = try InputFile.decode(certificatePath, CertificateDecoder.certificates(from:))[0]
-        return try SigningAuthority(
-            certificate: certificate, key: loadKey(keyPath, backend: backend), backend: backend)
     }
 
     func loadKey(_ keyPath: String, backend: any PKIBackend) throws -> PrivateKey {

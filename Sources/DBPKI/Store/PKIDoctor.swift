@@ -16,9 +16,17 @@ extension PKIStore {
     /// there, 0600, and matches its certificate; every certificate and key file under
     /// the directory is recorded; there is exactly one current CA, `ca-old.*` exists exactly
     /// when an old CA is recorded; every leaf's issuer is a recorded CA; no operation is
-    /// left half done and nothing is left in `.staging/`. Empty means consistent.
+    /// left half done and nothing is left in `.staging/`; no folder dbpki writes through is
+    /// a symbolic link. Empty means consistent. The per-record checks are
+    /// ``RecordedFiles``, the ones every command refuses on.
     public func doctor() throws -> [DoctorFinding] {
-        var findings = recoveryProblems.map { DoctorFinding(path: nil, problem: $0) }
+        var findings = plantedLinks.map {
+            DoctorFinding(
+                path: String($0.path.dropFirst(directory.path.count + 1)),
+                problem: "is a symbolic link (to \($0.target)); dbpki refuses to write through it: replace it with a "
+                    + "real folder")
+        }
+        findings += recoveryProblems.map { DoctorFinding(path: nil, problem: $0) }
         let records = try inventory.all()
         var expected = Set<String>()
         let fingerprints = Set(records.filter { $0.kind == .ca }.map(\.fingerprint))
@@ -26,35 +34,9 @@ extension PKIStore {
         for record in records {
             let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
             expected.insert(record.certificatePath)
-            var certificateDER: [UInt8]?
-            let read = Result { try InputFile.contents(of: directory.absolute(record.certificatePath)) }
-            if case .failure(let error as PKIError) = read, error.code != .notFound {
-                findings.append(DoctorFinding(path: record.certificatePath, problem: "\(error.message) (\(label))"))
-            } else if case .success(let bytes) = read {
-                if let der = try? CertificateDecoder.certificates(from: bytes).first,
-                    let digest = try? Hex.encode(backend.digest(.sha256, der))
-                {
-                    if digest == record.fingerprint {
-                        certificateDER = der
-                    } else {
-                        findings.append(
-                            DoctorFinding(
-                                path: record.certificatePath,
-                                problem:
-                                    "is not the recorded \(label) (fingerprint \(digest), recorded \(record.fingerprint))"
-                            ))
-                    }
-                } else {
-                    findings.append(
-                        DoctorFinding(path: record.certificatePath, problem: "is not a certificate (\(label))"))
-                }
-            } else {
-                findings.append(DoctorFinding(path: record.certificatePath, problem: "missing (recorded for \(label))"))
-            }
-            if let keyPath = record.keyPath {
-                expected.insert(keyPath)
-                findings += checkKey(keyPath, certificate: certificateDER, label: label)
-            } else if record.status == .active {
+            if let keyPath = record.keyPath { expected.insert(keyPath) }
+            findings += RecordedFiles(record, directory: directory, backend: backend, checkKey: true).findings
+            if record.keyPath == nil && record.status == .active {
                 findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
             }
             if record.kind != .ca, record.status != .superseded {
@@ -78,38 +60,13 @@ extension PKIStore {
         for file in presentFiles() where !expected.contains(file) {
             findings.append(DoctorFinding(path: file, problem: "not recorded in the inventory"))
         }
-        let staged = (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
+        let staged =
+            SymbolicLink.at(directory.stagingPath) != nil
+            ? [] : (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
         for file in staged {
             findings.append(
                 DoctorFinding(
                     path: "\(PKIDirectory.stagingFolder)/\(file)", problem: "left over from an interrupted operation"))
-        }
-        return findings
-    }
-
-    private func checkKey(_ keyPath: String, certificate: [UInt8]?, label: String) -> [DoctorFinding] {
-        let path = directory.absolute(keyPath)
-        guard FileManager.default.fileExists(atPath: path) else {
-            return [DoctorFinding(path: keyPath, problem: "missing (the key of \(label))")]
-        }
-        var findings = [DoctorFinding]()
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
-            .intValue, mode & 0o077 != 0
-        {
-            findings.append(
-                DoctorFinding(
-                    path: keyPath, problem: "is readable by others (mode \(String(mode, radix: 8)), expected 600)"))
-        }
-        guard let certificate else { return findings }
-        do {
-            let key = try directory.loadKey(path, backend: backend)
-            if try !backend.privateKey(key, matchesCertificate: certificate) {
-                findings.append(DoctorFinding(path: keyPath, problem: "does not match its certificate (\(label))"))
-            }
-        } catch let error as PKIError {
-            findings.append(DoctorFinding(path: keyPath, problem: "cannot be read as a key (\(error.message))"))
-        } catch {
-            findings.append(DoctorFinding(path: keyPath, problem: "cannot be read as a key"))
         }
         return findings
     }

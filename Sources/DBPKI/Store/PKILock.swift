@@ -28,7 +28,7 @@ public final class PKILock {
 
     /// Takes the lock on `path` (created 0600 if missing), waiting up to `timeout`.
     public init(path: String, timeout: TimeInterval = PKILock.defaultTimeout, onWait: (() -> Void)? = nil) throws {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
             throw PKIError(.io, "\(path): cannot open the lock file (\(String(cString: strerror(errno))))")
         }

@@ -19,6 +19,17 @@ import GRDB
 /// is skipped. Either way no reader ever sees a key without its certificate, and the
 /// inventory never records a file that will not be there. ``Failpoint``s between the
 /// steps let tests kill the process at each of them.
+///
+/// An I/O error after step 2 (a rename, a directory sync, the second transaction) does
+/// not undo anything: the steps after the commit point are retried once in the same run,
+/// and if they fail again the error says the operation is recorded and that the next
+/// dbpki command finishes it (as it would after a crash).
+///
+/// Opening refuses symbolic links at the entries dbpki writes through
+/// (``PKIDirectory/linkCheckedEntries``), and creates a missing inventory under a
+/// temporary name, renamed into place only when it is complete: an
+/// `inventory.sqlite` that exists is always a whole one, and one that is empty or
+/// unreadable is an error, never re-adopted from the files.
 public final class PKIStore {
     /// How to open a directory.
     public struct Options {
@@ -62,6 +73,9 @@ public final class PKIStore {
     public private(set) var notices: [String] = []
     /// Interrupted operations that could not be finished (only without `strictRecovery`).
     public private(set) var recoveryProblems: [String] = []
+    /// Symbolic links planted inside the directory (only without `strictRecovery`, which
+    /// refuses them; `doctor` reports them).
+    public let plantedLinks: [SymbolicLink]
 
     private let lock: PKILock
     let journal: FileJournal
@@ -69,22 +83,48 @@ public final class PKIStore {
     /// Opens `directory`: takes the lock, opens (or creates, or adopts) the inventory and
     /// finishes or undoes what a crash interrupted.
     public init(_ directory: PKIDirectory, backend: any PKIBackend, options: Options = Options()) throws {
-        let fileManager = FileManager.default
+        let directory = directory.resolvingLink()
         if options.create {
             try AtomicFile.makeDirectory(directory.path)
-        } else if !fileManager.fileExists(atPath: directory.caCertificatePath)
-            && !fileManager.fileExists(atPath: directory.inventoryPath)
+        } else if !FileManager.default.fileExists(atPath: directory.caCertificatePath)
+            && !SymbolicLink.exists(directory.inventoryPath)
         {
             throw PKIError(
                 .notFound, "\(directory.path) has no CA: run 'dbpki init --dir \(directory.path) --name NAME' first")
         }
+        let links = directory.plantedLinks()
+        // doctor reports links at the folders; the lock and the inventory are never opened through one.
+        let reportable = Set(
+            [PKIDirectory.stagingFolder, PKIDirectory.historyFolder, "issued"].map(directory.absolute))
+        if let link = links.first(where: {
+            options.strictRecovery || !reportable.contains($0.path) || !SymbolicLink.exists(directory.inventoryPath)
+        }) {
+            throw link.error(use: "inside a PKI directory")
+        }
         self.directory = directory
         self.backend = backend
+        plantedLinks = links
         lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
-        inventory = try Inventory(path: directory.inventoryPath)
+        let opened = try Self.openInventory(directory, backend: backend)
+        inventory = opened.inventory
+        notices = opened.notices
         journal = FileJournal(root: directory.path) { Hex.encode(try backend.digest(.sha256, $0)) }
-        try adoptIfNeeded()
-        try recover(strict: options.strictRecovery)
+        if try !inventory.read(Inventory.isInitialized) {
+            // Made by a version that could stop between creating the tables and recording the files.
+            notices += try Self.adopt(into: inventory, directory: directory, backend: backend)
+        }
+        if links.isEmpty {
+            try recover(strict: options.strictRecovery)
+        } else {
+            let pending = try inventory.read { db in
+                try JournalOperation.filter(Column("state") == "pending").fetchCount(db)
+            }
+            if pending > 0 {
+                recoveryProblems.append(
+                    "\(pending) interrupted operation\(pending == 1 ? " is" : "s are") left unfinished until the "
+                        + "symbolic links are replaced")
+            }
+        }
     }
 
     /// The clock for inventory times.
@@ -127,15 +167,35 @@ public final class PKIStore {
         }
         staged = []
         Failpoint.hit("\(kind).after-journal")
-        for (index, move) in moves.enumerated() {
-            try journal.perform(move)
+        // The operation is recorded: an I/O error from here on is retried once, then left to the next command.
+        do {
+            try finish(&operation, at: date)
+        } catch is PKIError {
+            do {
+                try finish(&operation, at: date)
+            } catch let error as PKIError {
+                throw PKIError(error.code, error.message + " (recorded; the next dbpki command will finish it)")
+            }
+        }
+        Failpoint.hit("\(kind).done")
+    }
+
+    /// Steps 3 and 4 of a recorded operation: the renames (each skipped when already
+    /// made), the directory syncs, and the transaction that marks it done.
+    private func finish(_ operation: inout JournalOperation, at date: Date) throws {
+        let kind = operation.kind
+        for (index, move) in operation.moves.enumerated() {
+            try journal.perform(move, failpoint: "\(kind).move-\(index + 1)")
             Failpoint.hit("\(kind).after-move-\(index + 1)")
         }
-        journal.syncDirectories(of: moves)
+        try journal.syncDirectories(of: operation.moves, failpoint: "\(kind).sync")
         operation.state = "done"
         operation.finishedAt = date
-        try inventory.write { db in try operation.update(db) }
-        Failpoint.hit("\(kind).done")
+        if let injected = Failpoint.injectedError("\(kind).mark-done") {
+            throw PKIError(.io, "\(inventory.path): disk I/O error (\(String(cString: strerror(injected))))")
+        }
+        let finished = operation
+        try inventory.write { db in try finished.update(db) }
     }
 
     /// Signs `profile` for `key`, drawing a new serial until `(issuer, serial)` is unused
@@ -154,9 +214,9 @@ public final class PKIStore {
         throw PKIError(.engine, "no unused serial number in 8 draws; the random source is broken")
     }
 
-    /// The issuing CA.
+    /// The issuing CA, its files checked against the inventory (``checkedAuthority(_:)``).
     public func currentAuthority() throws -> SigningAuthority {
-        try directory.authority(backend: backend)
+        try checkedAuthority(.current)
     }
 
     static func keyPEM(_ key: PrivateKey) -> [UInt8] {
@@ -282,7 +342,7 @@ public final class PKIStore {
         for var operation in pending {
             do {
                 for move in operation.moves { try journal.perform(move) }
-                journal.syncDirectories(of: operation.moves)
+                try journal.syncDirectories(of: operation.moves)
                 operation.state = "done"
                 operation.finishedAt = Date()
                 let finished = operation
@@ -310,12 +370,51 @@ public final class PKIStore {
         }
     }
 
+    /// Opens the directory's inventory. One that does not exist is created (and the files
+    /// already there recorded) under a temporary name, then renamed into place complete;
+    /// one that exists must be usable (``Inventory/openExisting(path:)``).
+    private static func openInventory(_ directory: PKIDirectory, backend: any PKIBackend) throws -> (
+        inventory: Inventory, notices: [String]
+    ) {
+        let path = directory.inventoryPath
+        if SymbolicLink.exists(path) { return (try Inventory.openExisting(path: path), []) }
+        let prefix = ".inventory.sqlite.new-"
+        // Left by a process killed while creating one (the lock is held, so nobody else is).
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where file.hasPrefix(prefix) {
+            unlink(directory.absolute(file))
+        }
+        let temporary = directory.absolute(prefix + String(UInt32.random(in: 0...UInt32.max), radix: 16))
+        var notices = [String]()
+        do {
+            let fresh = try Inventory(path: temporary)
+            notices = try adopt(into: fresh, directory: directory, backend: backend)
+            try fresh.closeDatabase()
+            Failpoint.hit("open.after-inventory")
+            // The lock is held and the name was free: a rename leaves no second name behind a kill.
+            guard rename(temporary, path) == 0 else {
+                throw PKIError(.io, "\(path): cannot create (\(String(cString: strerror(errno))))")
+            }
+        } catch {
+            unlink(temporary)
+            unlink(temporary + "-journal")
+            throw error
+        }
+        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+        return (try Inventory.openExisting(path: path), notices)
+    }
+
     /// Records the files of a directory that has no inventory yet (made before dbpki kept
     /// one, or whose inventory was removed): CAs, issued and history certificates.
-    private func adoptIfNeeded() throws {
-        guard try !inventory.read(Inventory.isInitialized) else { return }
+    private static func adopt(into inventory: Inventory, directory: PKIDirectory, backend: any PKIBackend) throws
+        -> [String]
+    {
         let adoption = try LegacyAdoption(directory: directory, backend: backend).records(at: Date())
-        try inventory.write { db in
+        return try inventory.write { db in
             var skipped = 0
             for var record in adoption {
                 if try Inventory.serialExists(issuer: record.issuer, serial: record.serial, in: db)
@@ -327,13 +426,13 @@ public final class PKIStore {
                 try record.insert(db)
             }
             try Inventory.markInitialized(db, how: adoption.isEmpty ? "created" : "adopted")
-            if !adoption.isEmpty {
-                let cas = adoption.filter { $0.kind == .ca }.count
-                notices.append(
-                    "adopted \(directory.path) into its new inventory: \(cas) CA\(cas == 1 ? "" : "s") and "
-                        + "\(adoption.count - cas - skipped) certificate\(adoption.count - cas - skipped == 1 ? "" : "s")"
-                        + (skipped > 0 ? " (\(skipped) duplicate file\(skipped == 1 ? "" : "s") not recorded)" : ""))
-            }
+            guard !adoption.isEmpty else { return [] }
+            let cas = adoption.filter { $0.kind == .ca }.count
+            return [
+                "adopted \(directory.path) into its new inventory: \(cas) CA\(cas == 1 ? "" : "s") and "
+                    + "\(adoption.count - cas - skipped) certificate\(adoption.count - cas - skipped == 1 ? "" : "s")"
+                    + (skipped > 0 ? " (\(skipped) duplicate file\(skipped == 1 ? "" : "s") not recorded)" : "")
+            ]
         }
     }
 }

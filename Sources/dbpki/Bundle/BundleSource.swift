@@ -1,31 +1,20 @@
 import DBPKI
 
-/// Reads what every bundle needs from a PKI directory: a server certificate issued
-/// there, its key, and the CA certificates clients must trust (during a CA rollover the
-/// new and the old CA: the merged bundle).
+/// Reads what a bundle needs from a PKI directory, through its store: the server
+/// certificate, its key, the CA certificates clients must trust and any client
+/// certificates, each checked against the inventory before anything is written.
 struct BundleSource {
-    let certificate: CertificateInfo
-    let certificatePEM: String
-    let keyPEM: String
-    let trustedCAsPEM: String
+    /// Held, with the PKI's lock, until the bundle is written: a bundle never mixes files
+    /// from before and after a renewal or rollover.
+    let store: PKIStore
+    let material: BundleMaterial
 
-    init(pki: PKIDirectory, name: String, backend: any PKIBackend) throws {
-        // Under the PKI's lock, after any interrupted operation is finished: a bundle never
-        // mixes files from before and after a renewal or rollover.
-        let store = try PKIStore(
-            pki, backend: backend,
-            options: PKIStore.Options(onWait: {
-                CLIOutput.stderr("dbpki: waiting for \(pki.lockPath): another dbpki process is using \(pki.path)")
-            }))
-        for notice in store.notices { CLIOutput.stderr("dbpki: " + notice) }
-        defer { withExtendedLifetime(store) {} }  // hold the lock until everything is read
-        let (der, key) = try pki.issued(name, backend: backend)
-        certificate = try backend.parseCertificate(der: der)
-        guard certificate.extendedKeyUsage?.contains(ExtendedKeyUsage.serverAuth) ?? true else {
-            throw PKIError(.invalidArgument, "'\(name)' is not a server certificate: issue one without --client")
-        }
-        certificatePEM = PEM.encode(label: "CERTIFICATE", der: der)
-        keyPEM = PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER)
-        trustedCAsPEM = try pki.trustedCAsPEM()
+    var certificatePEM: String { material.serverChainPEM }
+    var keyPEM: String { material.serverKeyPEM }
+    var trustedCAsPEM: String { material.trustedCAsPEM }
+
+    init(engine: EngineOptions, dir: String, name: String, clients: [String] = []) throws {
+        store = try engine.openStore(dir)
+        material = try store.bundleMaterial(server: name, clients: clients)
     }
 }

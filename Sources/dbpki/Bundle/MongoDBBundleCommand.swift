@@ -31,12 +31,12 @@ struct MongoDBBundleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = try BundleSource(
-            pki: PKIDirectory(location.dir), name: location.name, backend: engine.backend.makeBackend())
+        let source = try BundleSource(engine: engine, dir: location.dir, name: location.name)
         let bundle = MongoDBBundle(
             name: location.name, certificateChainPEM: source.certificatePEM, keyPEM: source.keyPEM,
             trustedCAsPEM: source.trustedCAsPEM, version: try MongoDBBundle.parseVersion(mongodbVersion))
         let output = FilePaths.absolute(location.out)
         for path in try bundle.files(outputDirectory: output).write(to: output) { print(path) }
+        withExtendedLifetime(source) {}
     }
 }

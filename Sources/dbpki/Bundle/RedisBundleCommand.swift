@@ -54,19 +54,12 @@ struct RedisBundleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let backend = engine.backend.makeBackend()
-        let pki = PKIDirectory(location.dir)
-        let source = try BundleSource(pki: pki, name: location.name, backend: backend)
-        var client: RedisBundle.ClientCertificate?
-        if let clientCert {
-            let (der, key) = try pki.issued(clientCert, backend: backend)
-            let info = try backend.parseCertificate(der: der)
-            guard info.extendedKeyUsage?.contains(ExtendedKeyUsage.clientAuth) == true else {
-                throw PKIError(.invalidArgument, "'\(clientCert)' is not a client certificate: issue it with --client")
-            }
-            client = .init(
-                name: clientCert, certificatePEM: PEM.encode(label: "CERTIFICATE", der: der),
-                keyPEM: PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER))
+        let source = try BundleSource(
+            engine: engine, dir: location.dir, name: location.name, clients: clientCert.map { [$0] } ?? [])
+        let client = source.material.clients.first.map {
+            RedisBundle.ClientCertificate(
+                name: $0.name, certificatePEM: BundleMaterial.pem($0.chain),
+                keyPEM: PEM.encode(label: "PRIVATE KEY", der: $0.key.pkcs8DER))
         }
         let bundle = RedisBundle(
             name: location.name, certificatePEM: source.certificatePEM, keyPEM: source.keyPEM,
@@ -74,5 +67,6 @@ struct RedisBundleCommand: ParsableCommand {
             plainPort: plainPort, bindAddress: bind, client: client)
         let output = FilePaths.absolute(location.out)
         for path in try bundle.files(outputDirectory: output).write(to: output) { print(path) }
+        withExtendedLifetime(source) {}
     }
 }

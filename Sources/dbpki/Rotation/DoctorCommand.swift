@@ -11,13 +11,26 @@ struct DoctorCommand: ParsableCommand {
             (same SHA-256 fingerprint); every recorded key is there, mode 0600, and matches its certificate; every \
             .crt and .key file in PKI/, PKI/issued/ and PKI/history/ is recorded; there is one current CA, and \
             ca-old.crt exists only during a rollover; every certificate's issuing CA is recorded; nothing is left \
-            in PKI/.staging/. Prints one line per problem and exits 1 if there is any, 0 when all agree.
+            in PKI/.staging/; none of PKI/.staging, PKI/history and PKI/issued is a symbolic link (other \
+            commands refuse to write through one). Prints one line per problem and exits 1 if there is any, 0 \
+            when all agree. The commands that use these files (issue, renew, ca rollover, crl, bundle) run the \
+            same per-file check first and refuse (exit 65) what doctor would report.
+
+            Exits 65, like every command, when PKI/inventory.sqlite or PKI/.lock is a symbolic link, or when \
+            the inventory exists but is empty, not SQLite or without dbpki's tables: it holds what the files \
+            cannot tell (revocations, CRL numbers), so it is never rebuilt from them. Restore it from your \
+            backup, or move it aside to start a new one from the files (revoked certificates then count as \
+            active again and CRL numbers restart at 1). A PKI without inventory.sqlite is adopted: its files \
+            are recorded.
 
             How dbpki stays consistent: new files are written under PKI/.staging/ first; one inventory transaction \
             records the change and the renames to make; the renames follow; a second transaction marks them done. \
             A crash (even kill -9) at any point leaves either nothing changed (staged files, removed by the next \
-            command) or a recorded operation that the next command finishes. For tests only, DBPKI_FAILPOINT=NAME \
-            (such as issue.after-journal) makes dbpki kill itself at that point.
+            command) or a recorded operation that the next command finishes. An I/O error (a failing rename or \
+            sync, a full disk) after the operation was recorded is retried once; if it persists, the command \
+            exits 74 saying the operation is recorded and that the next dbpki command will finish it. For tests \
+            only, DBPKI_FAILPOINT=NAME (such as issue.after-journal) makes dbpki kill itself at that point, and \
+            DBPKI_FAILPOINT=NAME:EIO (or :ENOSPC, such as issue.move-1:EIO) makes that I/O step fail.
 
             Example:
               $ dbpki doctor --dir pki

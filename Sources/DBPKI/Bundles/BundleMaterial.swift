@@ -1,0 +1,71 @@
+/// What a bundle is made of, read from a PKI directory under its lock and checked
+/// against its inventory before anything is written: the server certificate (with any
+/// intermediates) and its key, the CA certificates clients must trust (during a
+/// rollover the new and the old CA: the merged bundle), and any client certificates.
+///
+/// Each file must be the one the inventory records (``RecordedFiles``, the check
+/// `dbpki doctor` reports and `renew`/`crl` refuse on): a foreign `ca.crt` or
+/// `issued/NAME.crt`, or a key of another certificate, is refused, never shipped.
+public struct BundleMaterial: Sendable {
+    /// The server certificate, then the intermediates its file holds.
+    public var serverChain: [[UInt8]]
+    /// The server's key, which matches `serverChain[0]`.
+    public var serverKey: PrivateKey
+    /// The parsed server certificate.
+    public var server: CertificateInfo
+    /// The CA certificates to trust, the issuing CA first.
+    public var trustedCAs: [[UInt8]]
+    /// Each client certificate asked for: name, chain and matching key.
+    public var clients: [(name: String, chain: [[UInt8]], key: PrivateKey)]
+
+    /// The server certificate and intermediates as PEM.
+    public var serverChainPEM: String { Self.pem(serverChain) }
+    /// The server key as PEM (PKCS#8).
+    public var serverKeyPEM: String { PEM.encode(label: "PRIVATE KEY", der: serverKey.pkcs8DER) }
+    /// The CA certificates as PEM (only CERTIFICATE blocks).
+    public var trustedCAsPEM: String { Self.pem(trustedCAs) }
+
+    /// Certificates as concatenated PEM blocks.
+    public static func pem(_ certificates: [[UInt8]]) -> String {
+        certificates.map { PEM.encode(label: "CERTIFICATE", der: $0) }.joined()
+    }
+}
+
+extension PKIStore {
+    /// Reads and checks what a bundle of server NAME needs (with these client
+    /// certificates): every file against the inventory, each key against its certificate.
+    /// NAME must be an active server certificate, each client an active client certificate.
+    public func bundleMaterial(server name: String, clients: [String] = []) throws -> BundleMaterial {
+        let server = try checkedIssued(name, key: true)
+        let info = try backend.parseCertificate(der: server.certificates[0])
+        try Self.requireUsable(server.record, purpose: ExtendedKeyUsage.serverAuth, of: info, hint: "without --client")
+        var material = BundleMaterial(
+            serverChain: server.certificates, serverKey: server.key!, server: info, trustedCAs: try checkedTrustedCAs(),
+            clients: [])
+        for client in clients {
+            let files = try checkedIssued(client, key: true)
+            let clientInfo = try backend.parseCertificate(der: files.certificates[0])
+            try Self.requireUsable(
+                files.record, purpose: ExtendedKeyUsage.clientAuth, of: clientInfo, hint: "with --client")
+            material.clients.append((client, files.certificates, files.key!))
+        }
+        return material
+    }
+
+    /// Refuses a revoked certificate, or one without the extended key usage the bundle needs.
+    private static func requireUsable(
+        _ record: InventoryRecord, purpose: String, of info: CertificateInfo, hint: String
+    ) throws {
+        let role = purpose == ExtendedKeyUsage.serverAuth ? "server" : "client"
+        guard info.extendedKeyUsage?.contains(purpose) ?? (role == "server") else {
+            throw PKIError(.invalidArgument, "'\(record.name)' is not a \(role) certificate: issue one \(hint)")
+        }
+        guard record.status == .active else {
+            throw PKIError(
+                .invalidInput,
+                "'\(record.name)' serial \(record.serial) is \(record.status.rawValue)"
+                    + (record.status == .revoked ? " (\(record.revocationReason ?? "unspecified"))" : "")
+                    + ": renew it ('dbpki renew \(record.name)') before bundling it")
+        }
+    }
+}

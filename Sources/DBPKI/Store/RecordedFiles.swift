@@ -1,0 +1,161 @@
+import Foundation
+
+/// The files of one inventory record, read and checked against it: the certificate file
+/// must hold the recorded certificate (the same SHA-256 fingerprint) and, when the key is
+/// asked for, the key file must be there and hold that certificate's key (the engine
+/// compares the public keys).
+///
+/// This one check is behind `dbpki doctor`'s findings for every record and behind every
+/// command that uses a PKI's files (`issue`, `renew`, `ca rollover`, `crl`, `bundle`):
+/// a command refuses (``PKIStore/checked(_:key:)``) on exactly what doctor reports, so a
+/// foreign `ca.crt`, a foreign `issued/NAME.crt` or a key that belongs to another
+/// certificate is never used, shipped or signed with.
+public struct RecordedFiles: Sendable {
+    /// The record the files were checked against.
+    public let record: InventoryRecord
+    /// The certificate file's certificates, the recorded one first (empty when the file
+    /// is missing or is not the recorded certificate).
+    public private(set) var certificates: [[UInt8]] = []
+    /// The key, when it was asked for and matches the certificate.
+    public private(set) var key: PrivateKey?
+    /// Everything wrong with the files, as doctor reports it.
+    public var findings: [DoctorFinding] { problems.map(\.finding) }
+
+    /// One finding, with the error code of a command that refuses on it (nil: reported
+    /// by doctor, but the file is still usable, as a key readable by others is).
+    struct Problem: Sendable {
+        var finding: DoctorFinding
+        var code: PKIError.Code?
+    }
+
+    private(set) var problems: [Problem] = []
+
+    /// Reads and checks `record`'s files in `directory` (the key too when `checkKey`).
+    init(_ record: InventoryRecord, directory: PKIDirectory, backend: any PKIBackend, checkKey: Bool) {
+        self.record = record
+        let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
+        let certificatePath = record.certificatePath
+        do {
+            let bytes = try InputFile.contents(of: directory.absolute(certificatePath))
+            if let chain = try? CertificateDecoder.certificates(from: bytes), let first = chain.first,
+                let digest = try? Hex.encode(backend.digest(.sha256, first))
+            {
+                if digest == record.fingerprint {
+                    certificates = chain
+                } else {
+                    problem(
+                        certificatePath,
+                        "is not the recorded \(label) (fingerprint \(digest), recorded \(record.fingerprint))")
+                }
+            } else {
+                problem(certificatePath, "is not a certificate (\(label))")
+            }
+        } catch let error as PKIError where error.code == .notFound {
+            problem(certificatePath, "missing (recorded for \(label))", code: .notFound)
+        } catch let error as PKIError {
+            // A FIFO or a folder planted there is bad data; a read that fails is an I/O error.
+            problem(certificatePath, "\(error.message) (\(label))", code: error.code)
+        } catch {
+            problem(certificatePath, "cannot be read (\(label))", code: .io)
+        }
+        guard checkKey, let keyPath = record.keyPath else { return }
+        let path = directory.absolute(keyPath)
+        guard FileManager.default.fileExists(atPath: path) else {
+            problem(keyPath, "missing (the key of \(label))", code: .notFound)
+            return
+        }
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
+            .intValue, mode & 0o077 != 0
+        {
+            problem(keyPath, "is readable by others (mode \(String(mode, radix: 8)), expected 600)", code: nil)
+        }
+        guard let certificate = certificates.first else { return }
+        do {
+            let loaded = try directory.loadKey(path, backend: backend)
+            if try backend.privateKey(loaded, matchesCertificate: certificate) {
+                key = loaded
+            } else {
+                problem(keyPath, "does not match its certificate (\(label))")
+            }
+        } catch let error as PKIError {
+            problem(keyPath, "cannot be read as a key (\(error.message))")
+        } catch {
+            problem(keyPath, "cannot be read as a key")
+        }
+    }
+
+    private mutating func problem(_ path: String, _ text: String, code: PKIError.Code? = .invalidInput) {
+        problems.append(Problem(finding: DoctorFinding(path: path, problem: text), code: code))
+    }
+
+    /// The first problem that makes the files unusable, as the error a command stops with.
+    func refusal(in directory: PKIDirectory) -> PKIError? {
+        let blocking = problems.filter { $0.code != nil }
+        guard let first = blocking.first, let code = first.code else { return nil }
+        let more = blocking.count > 1 ? " (and \(blocking.count - 1) more problem\(blocking.count > 2 ? "s" : ""))" : ""
+        let path = first.finding.path.map(directory.absolute) ?? directory.path
+        return PKIError(
+            code, "\(path): \(first.finding.problem)\(more); run 'dbpki doctor --dir \(directory.path)'")
+    }
+}
+
+extension PKIStore {
+    /// `record`'s files checked against it (see ``RecordedFiles``), the key too when `key`;
+    /// throws the first problem that makes them unusable.
+    public func checked(_ record: InventoryRecord, key: Bool) throws -> RecordedFiles {
+        if key && record.keyPath == nil {
+            throw PKIError(
+                .notFound,
+                "\(directory.absolute(record.certificatePath)): no key is recorded for \(record.kind.rawValue) "
+                    + "'\(record.name)'; run 'dbpki doctor --dir \(directory.path)'")
+        }
+        let files = RecordedFiles(record, directory: directory, backend: backend, checkKey: key)
+        if let refusal = files.refusal(in: directory) { throw refusal }
+        return files
+    }
+
+    /// NAME's certificate at `issued/NAME.crt` (and with `key` its key), checked against
+    /// the inventory's record for NAME.
+    public func checkedIssued(_ name: String, key: Bool) throws -> RecordedFiles {
+        try PKIDirectory.validate(name: name)
+        guard let record = try inventory.current(name: name) else {
+            throw PKIError(
+                .notFound,
+                "no certificate named '\(name)' in \(directory.path): issue it with 'dbpki issue \(name)' first")
+        }
+        return try checked(record, key: key)
+    }
+
+    /// The CA with `role` (`ca.crt` and `ca.key`, or `ca-old.*`), checked against the inventory.
+    public func checkedAuthority(_ role: InventoryRecord.CARole) throws -> SigningAuthority {
+        guard let record = try inventory.ca(role) else {
+            throw PKIError(
+                .notFound,
+                role == .old
+                    ? "no rollover in progress: \(directory.path) has no old CA"
+                    : "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+        }
+        let files = try checked(record, key: true)
+        guard let key = files.key else { throw PKIError(.notFound, "the \(role.rawValue) CA has no key") }
+        return try SigningAuthority(certificate: files.certificates[0], key: key, backend: backend)
+    }
+
+    /// The CA certificates clients must trust: the current CA, then, during a rollover, the
+    /// old one (the merged bundle), each checked against the inventory.
+    public func checkedTrustedCAs() throws -> [[UInt8]] {
+        guard let current = try inventory.ca(.current) else {
+            throw PKIError(
+                .notFound, "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+        }
+        var certificates = [try checked(current, key: false).certificates[0]]
+        if let old = try inventory.ca(.old) {
+            certificates.append(try checked(old, key: false).certificates[0])
+        } else if SymbolicLink.exists(directory.oldCACertificatePath) {
+            throw PKIError(
+                .invalidInput,
+                "\(directory.oldCACertificatePath): not recorded in the inventory (no rollover is in progress); "
+                    + "run 'dbpki doctor --dir \(directory.path)'")
+        }
+        return certificates
+    }
+}
