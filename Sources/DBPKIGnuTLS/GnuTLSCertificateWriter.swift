@@ -40,7 +40,7 @@ extension GnuTLSBackend {
 /// The parts of certificate writing that are more than one call.
 enum GnuTLSCertificateWriter {
     /// Seconds since 1970, whole (GnuTLS writes UTCTime through 2049 and GeneralizedTime after).
-    static func seconds(_ date: Date) -> time_t { time_t(date.timeIntervalSince1970.rounded(.down)) }
+    static func seconds(_ date: Date) -> time_t { time_t(UTCClock.seconds(date)) }
 
     static func setSerial(_ crt: GnuTLSCertificateHandle, _ serial: [UInt8]) throws {
         guard !serial.isEmpty else { throw PKIError(.invalidArgument, "empty serial number") }

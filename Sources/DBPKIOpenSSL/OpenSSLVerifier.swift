@@ -79,7 +79,7 @@ final class OpenSSLVerifier {
 
         failures = []
         chainTooLong = false
-        time = time_t(policy.time.timeIntervalSince1970.rounded(.down))
+        time = time_t(UTCClock.seconds(policy.time))
         let result = withExtendedLifetime(self) { () -> Int32 in
             guard dbpki_X509_STORE_CTX_set_app_data(context, Unmanaged.passUnretained(self).toOpaque()) == 1 else {
                 return -1

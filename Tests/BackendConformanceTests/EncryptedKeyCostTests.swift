@@ -100,16 +100,16 @@ struct EncryptedKeyCostTests {
         "a hostile key in a PKI directory is refused by the core's cap on every engine", arguments: EngineUnderTest.all)
     func storeRefusesHostileKeys(engine: EngineUnderTest) throws {
         let pki = try TemporaryPKI()
-        let issuer = CertificateIssuer(backend: engine.backend, now: { TestPKI.now })
-        let store = try PKIStore(pki.directory, backend: engine.backend, options: .init(create: true))
-        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650, issuer: issuer)
-        try store.issue(name: "db1", profile: .client(name: "db1"), keyType: .ecdsaP256, issuer: issuer)
+        let store = try PKIStore(
+            pki.directory, backend: engine.backend, clock: { TestPKI.now }, options: .init(create: true))
+        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650)
+        try store.issue(name: "db1", profile: .client(name: "db1"), keyType: .ecdsaP256)
         let hostile = PEM.encode(
             label: "ENCRYPTED PRIVATE KEY", der: Self.pbes2Key(iterations: [0x7f, 0xff, 0xff, 0xff]))
         try Data(hostile.utf8).write(to: URL(fileURLWithPath: pki.directory.keyPath(of: "db1")))
 
         // Without the cap an engine would fail for want of a passphrase, not for the cost.
-        let error = #expect(throws: PKIError.self) { try pki.directory.issued("db1", backend: engine.backend) }
+        let error = #expect(throws: PKIError.self) { try store.checkedIssued("db1", key: true) }
         #expect(error?.message.contains("2147483647 PBKDF2 iterations") == true, "\(String(describing: error))")
     }
 }

@@ -29,12 +29,8 @@ final class SerialScript: @unchecked Sendable {
 struct RotationTests {
     static let start = TestPKI.now
 
-    func issuer(_ engine: EngineUnderTest, at date: Date = RotationTests.start) -> CertificateIssuer {
-        CertificateIssuer(backend: engine.backend, now: { date })
-    }
-
-    func store(_ pki: TemporaryPKI, _ engine: EngineUnderTest) throws -> PKIStore {
-        try PKIStore(pki.directory, backend: engine.backend, options: .init(create: true))
+    func store(_ pki: TemporaryPKI, _ engine: EngineUnderTest, clock: TestClock = TestClock()) throws -> PKIStore {
+        try PKIStore(pki.directory, backend: engine.backend, clock: clock.read, options: .init(create: true))
     }
 
     @Test(
@@ -43,10 +39,10 @@ struct RotationTests {
     func recording(engine: EngineUnderTest) throws {
         let pki = try TemporaryPKI()
         let store = try store(pki, engine)
-        let ca = try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650, issuer: issuer(engine))
+        let ca = try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650)
         let leaf = try store.issue(
             name: "db1", profile: .server(name: "db1", dns: ["db1.example.com"], ips: [IPAddress("10.0.0.5")!]),
-            keyType: .ecdsaP384, issuer: issuer(engine))
+            keyType: .ecdsaP384)
         let records = try store.inventory.all()
         #expect(records.map(\.kind) == [.ca, .server])
         #expect(
@@ -63,12 +59,11 @@ struct RotationTests {
     func serialCollision(engine: EngineUnderTest) throws {
         let pki = try TemporaryPKI()
         let store = try store(pki, engine)
-        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650, issuer: issuer(engine))
+        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650)
         let script = SerialScript([[0x01, 0x23], [0x01, 0x23], [0x45, 0x67]])
-        var scripted = issuer(engine)
-        scripted.serialNumbers = { script.next() }
-        let first = try store.issue(name: "a", profile: .client(name: "a"), keyType: .ecdsaP256, issuer: scripted)
-        let second = try store.issue(name: "b", profile: .client(name: "b"), keyType: .ecdsaP256, issuer: scripted)
+        store.issuer.serialNumbers = { script.next() }
+        let first = try store.issue(name: "a", profile: .client(name: "a"), keyType: .ecdsaP256)
+        let second = try store.issue(name: "b", profile: .client(name: "b"), keyType: .ecdsaP256)
         #expect(first.serialHex == "123")
         #expect(second.serialHex == "4567")
     }
@@ -78,12 +73,14 @@ struct RotationTests {
         arguments: EngineUnderTest.all)
     func renewal(engine: EngineUnderTest) throws {
         let pki = try TemporaryPKI()
-        let store = try store(pki, engine)
-        let ca = try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 100, issuer: issuer(engine))
+        let clock = TestClock(Self.start)
+        let store = try store(pki, engine, clock: clock)
+        let ca = try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 100)
         let first = try store.issue(
-            name: "app", profile: .client(name: "app", days: 30), keyType: .rsa2048, issuer: issuer(engine))
+            name: "app", profile: .client(name: "app", days: 30), keyType: .rsa2048)
         let later = Self.start.addingTimeInterval(20 * TestPKI.day)
-        let renewal = try store.renew(name: "app", days: 825, issuer: issuer(engine, at: later))
+        clock.now = later
+        let renewal = try store.renew(name: "app", days: 825)
         #expect(renewal.certificate.notAfter == ca.notAfter)
         #expect(renewal.certificate.serialHex != first.serialHex)
         #expect(renewal.certificate.subject == "CN=app")
@@ -98,8 +95,8 @@ struct RotationTests {
 
         // The CA itself ends inside the window: renewing could not help, so nothing is renewed.
         #expect(throws: PKIError.self) {
-            try store.renewExpiring(
-                within: 30 * TestPKI.day, issuer: issuer(engine, at: Self.start.addingTimeInterval(75 * TestPKI.day)))
+            clock.now = Self.start.addingTimeInterval(75 * TestPKI.day)
+            return try store.renewExpiring(within: 30 * TestPKI.day)
         }
         #expect(try store.inventory.all().filter { $0.name == "app" }.count == 2)
     }
@@ -109,17 +106,19 @@ struct RotationTests {
         arguments: EngineUnderTest.all)
     func renewExpiring(engine: EngineUnderTest) throws {
         let pki = try TemporaryPKI()
-        let store = try store(pki, engine)
-        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 1000, issuer: issuer(engine))
+        let clock = TestClock(Self.start)
+        let store = try store(pki, engine, clock: clock)
+        try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 1000)
         try store.issue(
-            name: "soon", profile: .client(name: "soon", days: 40), keyType: .ecdsaP256, issuer: issuer(engine))
+            name: "soon", profile: .client(name: "soon", days: 40), keyType: .ecdsaP256)
         try store.issue(
-            name: "later", profile: .client(name: "later", days: 90), keyType: .ecdsaP256, issuer: issuer(engine))
+            name: "later", profile: .client(name: "later", days: 90), keyType: .ecdsaP256)
         let at = Self.start.addingTimeInterval(15 * TestPKI.day)
-        let due = try store.renewExpiring(within: 30 * TestPKI.day, days: 60, issuer: issuer(engine, at: at))
+        clock.now = at
+        let due = try store.renewExpiring(within: 30 * TestPKI.day, days: 60)
         #expect(due.map(\.name) == ["soon"])
         #expect(due.first?.certificate.notAfter ?? at > at.addingTimeInterval(59 * TestPKI.day))
-        #expect(try store.renewExpiring(within: 30 * TestPKI.day, issuer: issuer(engine, at: at)).isEmpty)
+        #expect(try store.renewExpiring(within: 30 * TestPKI.day).isEmpty)
     }
 
     @Test(
@@ -128,14 +127,13 @@ struct RotationTests {
     func rollover(engine: EngineUnderTest) throws {
         let pki = try TemporaryPKI()
         let store = try store(pki, engine)
-        let oldCA = try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650, issuer: issuer(engine))
+        let oldCA = try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650)
         let leaf = try store.issue(
-            name: "db1", profile: .server(name: "db1", dns: ["db1.example.com"], ips: []), keyType: .ed25519,
-            issuer: issuer(engine))
-        let (newCA, demoted) = try store.rolloverCA(keyType: .ecdsaP384, issuer: issuer(engine))
+            name: "db1", profile: .server(name: "db1", dns: ["db1.example.com"], ips: []), keyType: .ed25519)
+        let (newCA, demoted) = try store.rolloverCA(keyType: .ecdsaP384)
         #expect(newCA.subject == "CN=Test CA G2" && demoted.fingerprint == oldCA.fingerprintHex)
         #expect(PKIStore.nextGeneration(of: "Test CA G2") == "Test CA G3")
-        let trusted = try CertificateDecoder.certificates(from: Array(pki.directory.trustedCAsPEM().utf8))
+        let trusted = try store.checkedTrustedCAs()
         #expect(trusted == [newCA.der, oldCA.der])
 
         // The merged trust list accepts the leaf signed by the old CA.
@@ -144,7 +142,7 @@ struct RotationTests {
             policy: VerificationPolicy(time: Self.start.addingTimeInterval(TestPKI.day)))
         #expect(try engine.backend.verify(request).isValid)
 
-        #expect(throws: PKIError.self) { try store.rolloverCA(issuer: issuer(engine)) }
+        #expect(throws: PKIError.self) { try store.rolloverCA() }
         let status = try store.caStatus()
         #expect(status.phase == .rolloverInProgress && status.stillOnOldCA.map(\.name) == ["db1"])
         guard case .refused(_, let still) = try store.retireOldCA(force: false) else {
@@ -153,7 +151,7 @@ struct RotationTests {
         }
         #expect(still.map(\.name) == ["db1"])
 
-        let renewed = try store.renew(name: "db1", reuseKey: true, issuer: issuer(engine))
+        let renewed = try store.renew(name: "db1", reuseKey: true)
         #expect(renewed.certificate.issuer == "CN=Test CA G2")
         #expect(try store.caStatus().phase == .readyToRetire)
         guard case .retired(let retired, _) = try store.retireOldCA(force: false) else {
@@ -161,10 +159,10 @@ struct RotationTests {
             return
         }
         #expect(retired.caRole == .retired && retired.certificatePath == "history/ca-\(oldCA.serialHex).crt")
-        #expect(try CertificateDecoder.certificates(from: Array(pki.directory.trustedCAsPEM().utf8)) == [newCA.der])
+        #expect(try store.checkedTrustedCAs() == [newCA.der])
         #expect(try store.caStatus().phase == .singleCA)
         #expect(try store.doctor().isEmpty)
         // A rollover after retiring is allowed again.
-        #expect(try store.rolloverCA(issuer: issuer(engine)).new.subject == "CN=Test CA G3")
+        #expect(try store.rolloverCA().new.subject == "CN=Test CA G3")
     }
 }

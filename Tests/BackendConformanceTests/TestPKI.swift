@@ -91,3 +91,20 @@ struct TestPKI: Sendable {
         VerificationPolicy(time: time, purpose: purpose, peer: peer, maxIntermediates: maxIntermediates)
     }
 }
+
+/// A clock a test sets by hand, given to a ``PKIStore`` as its clock.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = TestPKI.now) { current = start }
+
+    /// The time the store reads; set it to move the store's clock.
+    var now: Date {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
+    }
+
+    /// The store's clock closure.
+    var read: @Sendable () -> Date { { [self] in now } }
+}

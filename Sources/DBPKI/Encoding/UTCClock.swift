@@ -67,6 +67,11 @@ public enum UTCClock {
     /// Whole seconds since 1970 of a date, rounded down.
     public static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
 
+    /// The date without its fraction of a second. Certificates, CRLs and the inventory keep
+    /// whole seconds, so every time dbpki compares or writes goes through this one rounding
+    /// (down: a certificate is not yet valid until its notBefore second has begun).
+    public static func wholeSecond(_ date: Date) -> Date { Date(timeIntervalSince1970: Double(seconds(date))) }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -59,7 +59,7 @@ public struct CertificateIssuer: Sendable {
                     + "\(CertificateProfile.maximumSubjectAlternativeNames) dbpki puts in one certificate")
         }
         try profile.subject.validate()
-        let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
+        let issuedAt = UTCClock.wholeSecond(now())
         var notAfter = issuedAt.addingTimeInterval(TimeInterval(profile.days) * 86_400)
         if let authority, notAfter > authority.info.notAfter { notAfter = authority.info.notAfter }
         let spki = try backend.publicKeyInfo(of: subjectKey)

@@ -20,8 +20,7 @@ extension PKIStore {
     /// defaults to the old CA's.
     @discardableResult
     public func rolloverCA(
-        name: String? = nil, keyType: KeyType? = nil, days: Int = CertificateProfile.defaultCADays,
-        issuer: CertificateIssuer
+        name: String? = nil, keyType: KeyType? = nil, days: Int = CertificateProfile.defaultCADays
     ) throws -> (new: CertificateInfo, old: InventoryRecord) {
         if let old = try inventory.ca(.old) {
             throw PKIError(
@@ -47,10 +46,10 @@ extension PKIStore {
                 "the new CA needs a name other than the old CA's ('\(newName)'): clients tell the two roots apart by name"
             )
         }
-        let key = try issuer.backend.generatePrivateKey(keyType ?? KeyType.matching(authority.info.publicKey))
+        let key = try backend.generatePrivateKey(keyType ?? KeyType.matching(authority.info.publicKey))
         Failpoint.hit("rollover.after-key")
-        let info = try sign(.rootCA(name: newName, days: days), key: key, authority: nil, issuer: issuer)
-        let date = now(issuer)
+        let info = try sign(.rootCA(name: newName, days: days), key: key, authority: nil)
+        let date = now
         let previous = current
         current.caRole = .old
         current.certificatePath = "ca-old.crt"
@@ -64,7 +63,7 @@ extension PKIStore {
             kind: "rollover", summary: "new root CA \(info.subject) replaces \(previous.subject)",
             archives: [("ca.crt", "ca-old.crt"), ("ca.key", "ca-old.key")],
             newFiles: [
-                NewFile(bytes: Self.keyPEM(key), mode: AtomicFile.privateMode, destination: "ca.key"),
+                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
                 NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
             ], at: date
         ) { db in
@@ -78,7 +77,8 @@ extension PKIStore {
     /// Takes the old CA out of the bundles: its files move to `history/ca-SERIAL.crt`
     /// and `.key`, and it is marked retired. Refuses while active certificates are still
     /// signed by it, unless `force` (they then fail for clients that have only the new CA).
-    public func retireOldCA(force: Bool, at date: Date = Date()) throws -> CARetirement {
+    public func retireOldCA(force: Bool) throws -> CARetirement {
+        let date = now
         guard var old = try inventory.ca(.old) else {
             throw PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA to retire")
         }

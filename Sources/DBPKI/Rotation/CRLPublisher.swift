@@ -26,10 +26,8 @@ extension PKIStore {
     /// 3.7) a CRL whose entries carry reasons is refused before the engine is asked (an
     /// error naming `--backend openssl`) unless `includeReasons` is false, which leaves every
     /// reason out.
-    public func makeCRL(
-        old: Bool = false, days: Int = defaultCRLDays, includeReasons: Bool = true, issuer: CertificateIssuer
-    )
-        throws -> PublishedCRL
+    public func makeCRL(old: Bool = false, days: Int = defaultCRLDays, includeReasons: Bool = true) throws
+        -> PublishedCRL
     {
         guard days >= 1 else { throw PKIError(.invalidArgument, "--days must be at least 1") }
         let role: InventoryRecord.CARole = old ? .old : .current
@@ -48,7 +46,7 @@ extension PKIStore {
                 serialNumber: entry.serialNumber, revocationDate: entry.revokedAt ?? entry.recordedAt,
                 reason: includeReasons && reason != .unspecified ? reason : nil)
         }
-        let now = Date(timeIntervalSince1970: issuer.now().timeIntervalSince1970.rounded(.down))
+        let now = self.now
         let number =
             try inventory.read { db in try Inventory.lastCRLNumber(caFingerprint: record.fingerprint, in: db) } + 1
         let request = CRLRequest(
@@ -56,14 +54,14 @@ extension PKIStore {
             crlNumber: SerialNumber.encode(UInt64(number)), revoked: entries,
             authorityKeyIdentifier: authority.info.subjectKeyIdentifier)
         let count = entries.filter { $0.reason != nil }.count
-        if count > 0 && !issuer.backend.capabilities.contains(.crlEntryReasons) {
+        if count > 0 && !backend.capabilities.contains(.crlEntryReasons) {
             throw PKIError(
                 .unsupported,
-                "the \(issuer.backend.engine.name) engine cannot write CRL reason codes (\(count) revoked certificate"
+                "the \(backend.engine.name) engine cannot write CRL reason codes (\(count) revoked certificate"
                     + "\(count == 1 ? " carries one" : "s carry one")): use --backend openssl, or --no-reasons to leave them out"
             )
         }
-        let der = try issuer.backend.createCRL(request, issuer: authority.certificate, signingKey: authority.key)
+        let der = try backend.createCRL(request, issuer: authority.certificate, signingKey: authority.key)
         try inventory.recordCRLNumber(number, caFingerprint: record.fingerprint, at: now)
         return PublishedCRL(
             pem: PEM.encode(label: "X509 CRL", der: der), info: try backend.parseCRL(der: der), number: number,

@@ -20,8 +20,7 @@ extension PKIStore {
     /// unless `reuseKey`.
     @discardableResult
     public func renew(
-        name: String, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil, reuseKey: Bool = false,
-        issuer: CertificateIssuer
+        name: String, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil, reuseKey: Bool = false
     ) throws -> Renewal {
         try PKIDirectory.validate(name: name)
         if reuseKey && keyType != nil {
@@ -54,14 +53,14 @@ extension PKIStore {
         if reuseKey, let oldKey = files.key {
             key = oldKey
         } else {
-            key = try issuer.backend.generatePrivateKey(keyType ?? KeyType.matching(info.publicKey))
+            key = try backend.generatePrivateKey(keyType ?? KeyType.matching(info.publicKey))
         }
         Failpoint.hit("renew.after-key")
         let authority = try currentAuthority()
-        let renewed = try sign(profile, key: key, authority: authority, issuer: issuer)
+        let renewed = try sign(profile, key: key, authority: authority)
         try replace(
             name: name, existing: record, with: renewed, key: key, keepKey: reuseKey, kind: record.kind,
-            profile: record.profile, authority: authority, operation: "renew", issuer: issuer)
+            profile: record.profile, authority: authority, operation: "renew")
         return Renewal(name: name, previous: record, certificate: renewed, reusedKey: reuseKey)
     }
 
@@ -74,9 +73,9 @@ extension PKIStore {
     /// `dbpki ca rollover` is what the alarm asks for then.
     public func renewExpiring(
         within window: TimeInterval, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil,
-        reuseKey: Bool = false, issuer: CertificateIssuer
+        reuseKey: Bool = false
     ) throws -> [Renewal] {
-        let limit = issuer.now().addingTimeInterval(window)
+        let limit = now.addingTimeInterval(window)
         let due = try inventory.all().filter {
             $0.kind != .ca && $0.status == .active && $0.certificatePath == "issued/\($0.name).crt"
                 && $0.notAfter < limit
@@ -91,7 +90,7 @@ extension PKIStore {
             )
         }
         return try due.map {
-            try renew(name: $0.name, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)
+            try renew(name: $0.name, days: days, keyType: keyType, reuseKey: reuseKey)
         }
     }
 }

@@ -28,7 +28,7 @@ extension PKIStore {
     /// one). Its CA's next CRL lists it.
     @discardableResult
     public func revoke(
-        name: String? = nil, serial: String? = nil, reason: RevocationReason, at date: Date = Date()
+        name: String? = nil, serial: String? = nil, reason: RevocationReason
     ) throws -> InventoryRecord {
         var record: InventoryRecord
         if let name {
@@ -72,7 +72,7 @@ extension PKIStore {
         }
         record.status = .revoked
         record.revocationReason = reason.name
-        record.revokedAt = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        record.revokedAt = now
         let revoked = record
         try inventory.write { db in try revoked.update(db) }
         return revoked

@@ -35,7 +35,9 @@ extension PKIStore {
             let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
             expected.insert(record.certificatePath)
             if let keyPath = record.keyPath { expected.insert(keyPath) }
-            findings += RecordedFiles(record, directory: directory, backend: backend, checkKey: true).findings
+            findings +=
+                RecordedFiles(record, directory: directory, backend: backend, keyStore: keyStore, checkKey: true)
+                .findings
             if record.keyPath == nil && record.status == .active {
                 findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
             }

@@ -65,8 +65,15 @@ public final class PKIStore {
 
     /// The directory.
     public let directory: PKIDirectory
-    /// The engine used to read certificates and keys.
+    /// The one engine every operation of this store parses, signs and generates keys with.
     public let backend: any PKIBackend
+    /// The clock every operation takes its time from: notBefore, inventory times, CRL dates.
+    public let clock: @Sendable () -> Date
+    /// Where the keys are kept and how they are read back.
+    public let keyStore: KeyStore
+    /// Signs through ``backend`` at ``clock``'s time; its serial source may be replaced
+    /// (tests force collisions with it).
+    public var issuer: CertificateIssuer
     /// The inventory.
     public let inventory: Inventory
     /// What opening did that a user should hear about (adoption, recovery), one line each.
@@ -81,8 +88,12 @@ public final class PKIStore {
     let journal: FileJournal
 
     /// Opens `directory`: takes the lock, opens (or creates, or adopts) the inventory and
-    /// finishes or undoes what a crash interrupted.
-    public init(_ directory: PKIDirectory, backend: any PKIBackend, options: Options = Options()) throws {
+    /// finishes or undoes what a crash interrupted. `backend`, `clock` and `keyStore` are
+    /// this store's for its whole life; operations take only what varies per call.
+    public init(
+        _ directory: PKIDirectory, backend: any PKIBackend, clock: @escaping @Sendable () -> Date = { Date() },
+        keyStore: KeyStore = .plainFiles, options: Options = Options()
+    ) throws {
         let directory = directory.resolvingLink()
         if options.create {
             try AtomicFile.makeDirectory(directory.path)
@@ -103,15 +114,18 @@ public final class PKIStore {
         }
         self.directory = directory
         self.backend = backend
+        self.clock = clock
+        self.keyStore = keyStore
+        issuer = CertificateIssuer(backend: backend, now: clock)
         plantedLinks = links
         lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
-        let opened = try Self.openInventory(directory, backend: backend)
+        let opened = try Self.openInventory(directory, backend: backend, at: clock())
         inventory = opened.inventory
         notices = opened.notices
         journal = FileJournal(root: directory.path) { Hex.encode(try backend.digest(.sha256, $0)) }
         if try !inventory.read(Inventory.isInitialized) {
             // Made by a version that could stop between creating the tables and recording the files.
-            notices += try Self.adopt(into: inventory, directory: directory, backend: backend)
+            notices += try Self.adopt(into: inventory, directory: directory, backend: backend, at: clock())
         }
         if links.isEmpty {
             try recover(strict: options.strictRecovery)
@@ -127,8 +141,9 @@ public final class PKIStore {
         }
     }
 
-    /// The clock for inventory times.
-    func now(_ issuer: CertificateIssuer?) -> Date { issuer?.now() ?? Date() }
+    /// The time now by the store's clock, in whole seconds (certificates and the inventory
+    /// keep no fractions).
+    var now: Date { UTCClock.wholeSecond(clock()) }
 
     // MARK: - Operations
 
@@ -201,7 +216,7 @@ public final class PKIStore {
     /// Signs `profile` for `key`, drawing a new serial until `(issuer, serial)` is unused
     /// in the inventory (serials never repeat).
     func sign(
-        _ profile: CertificateProfile, key: PrivateKey, authority: SigningAuthority?, issuer: CertificateIssuer
+        _ profile: CertificateProfile, key: PrivateKey, authority: SigningAuthority?
     ) throws -> CertificateInfo {
         for _ in 0..<8 {
             let der = try issuer.issue(profile, subjectKey: key, authority: authority)
@@ -219,10 +234,6 @@ public final class PKIStore {
         try checkedAuthority(.current)
     }
 
-    static func keyPEM(_ key: PrivateKey) -> [UInt8] {
-        Array(PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER).utf8)
-    }
-
     static func certificatePEM(_ der: [UInt8]) -> [UInt8] {
         Array(PEM.encode(label: "CERTIFICATE", der: der).utf8)
     }
@@ -231,17 +242,16 @@ public final class PKIStore {
 
     /// Creates the self-signed root CA, refusing to overwrite an existing one.
     @discardableResult
-    public func createCA(name: String, keyType: KeyType, days: Int, issuer: CertificateIssuer) throws -> CertificateInfo
-    {
+    public func createCA(name: String, keyType: KeyType, days: Int) throws -> CertificateInfo {
         guard !directory.hasCA, try inventory.ca(.current) == nil else {
             throw PKIError(
                 .alreadyExists,
                 "\(directory.path) already has a CA (\(directory.caCertificatePath)); refusing to overwrite it")
         }
-        let key = try issuer.backend.generatePrivateKey(keyType)
+        let key = try backend.generatePrivateKey(keyType)
         Failpoint.hit("init.after-key")
-        let info = try sign(.rootCA(name: name, days: days), key: key, authority: nil, issuer: issuer)
-        let date = now(issuer)
+        let info = try sign(.rootCA(name: name, days: days), key: key, authority: nil)
+        let date = now
         let record = InventoryRecord(
             certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.rootCA.rawValue,
             issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
@@ -249,7 +259,7 @@ public final class PKIStore {
         try commit(
             kind: "init", summary: "root CA \(info.subject)", archives: [],
             newFiles: [
-                NewFile(bytes: Self.keyPEM(key), mode: AtomicFile.privateMode, destination: "ca.key"),
+                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
                 NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
             ], at: date
         ) { db in
@@ -264,7 +274,7 @@ public final class PKIStore {
     /// superseded (unless revoked); its key is replaced by the new one.
     @discardableResult
     public func issue(
-        name: String, profile: CertificateProfile, keyType: KeyType, issuer: CertificateIssuer, force: Bool = false
+        name: String, profile: CertificateProfile, keyType: KeyType, force: Bool = false
     ) throws -> CertificateInfo {
         try PKIDirectory.validate(name: name)
         let existing = try inventory.current(name: name)
@@ -275,13 +285,13 @@ public final class PKIStore {
                     + "or 'dbpki renew \(name)' to renew it")
         }
         let authority = try currentAuthority()
-        let key = try issuer.backend.generatePrivateKey(keyType)
+        let key = try backend.generatePrivateKey(keyType)
         Failpoint.hit("issue.after-key")
-        let info = try sign(profile, key: key, authority: authority, issuer: issuer)
+        let info = try sign(profile, key: key, authority: authority)
         try replace(
             name: name, existing: existing, with: info, key: key, keepKey: false,
             kind: profile.role == .client ? .client : .server, profile: profile.role.rawValue,
-            authority: authority, operation: "issue", issuer: issuer)
+            authority: authority, operation: "issue")
         return info
     }
 
@@ -289,10 +299,9 @@ public final class PKIStore {
     /// certificate there before to `history/NAME-SERIAL.crt`.
     func replace(
         name: String, existing: InventoryRecord?, with info: CertificateInfo, key: PrivateKey, keepKey: Bool,
-        kind: InventoryRecord.Kind, profile: String, authority: SigningAuthority, operation: String,
-        issuer: CertificateIssuer
+        kind: InventoryRecord.Kind, profile: String, authority: SigningAuthority, operation: String
     ) throws {
-        let date = now(issuer)
+        let date = now
         let certificatePath = "issued/\(name).crt"
         let keyPath = "issued/\(name).key"
         var archives = [(from: String, to: String)]()
@@ -313,7 +322,8 @@ public final class PKIStore {
         }
         var newFiles = [NewFile]()
         if !keepKey {
-            newFiles.append(NewFile(bytes: Self.keyPEM(key), mode: AtomicFile.privateMode, destination: keyPath))
+            newFiles.append(
+                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: keyPath))
         }
         newFiles.append(
             NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: certificatePath))
@@ -344,7 +354,7 @@ public final class PKIStore {
                 for move in operation.moves { try journal.perform(move) }
                 try journal.syncDirectories(of: operation.moves)
                 operation.state = "done"
-                operation.finishedAt = Date()
+                operation.finishedAt = now
                 let finished = operation
                 try inventory.write { db in try finished.update(db) }
                 notices.append("finished an interrupted \(operation.kind) (\(operation.summary))")
@@ -373,7 +383,7 @@ public final class PKIStore {
     /// Opens the directory's inventory. One that does not exist is created (and the files
     /// already there recorded) under a temporary name, then renamed into place complete;
     /// one that exists must be usable (``Inventory/openExisting(path:)``).
-    private static func openInventory(_ directory: PKIDirectory, backend: any PKIBackend) throws -> (
+    private static func openInventory(_ directory: PKIDirectory, backend: any PKIBackend, at date: Date) throws -> (
         inventory: Inventory, notices: [String]
     ) {
         let path = directory.inventoryPath
@@ -388,7 +398,7 @@ public final class PKIStore {
         var notices = [String]()
         do {
             let fresh = try Inventory(path: temporary)
-            notices = try adopt(into: fresh, directory: directory, backend: backend)
+            notices = try adopt(into: fresh, directory: directory, backend: backend, at: date)
             try fresh.closeDatabase()
             Failpoint.hit("open.after-inventory")
             // The lock is held and the name was free: a rename leaves no second name behind a kill.
@@ -410,10 +420,12 @@ public final class PKIStore {
 
     /// Records the files of a directory that has no inventory yet (made before dbpki kept
     /// one, or whose inventory was removed): CAs, issued and history certificates.
-    private static func adopt(into inventory: Inventory, directory: PKIDirectory, backend: any PKIBackend) throws
+    private static func adopt(
+        into inventory: Inventory, directory: PKIDirectory, backend: any PKIBackend, at date: Date
+    ) throws
         -> [String]
     {
-        let adoption = try LegacyAdoption(directory: directory, backend: backend).records(at: Date())
+        let adoption = try LegacyAdoption(directory: directory, backend: backend).records(at: date)
         return try inventory.write { db in
             var skipped = 0
             for var record in adoption {

@@ -31,7 +31,9 @@ public struct RecordedFiles: Sendable {
     private(set) var problems: [Problem] = []
 
     /// Reads and checks `record`'s files in `directory` (the key too when `checkKey`).
-    init(_ record: InventoryRecord, directory: PKIDirectory, backend: any PKIBackend, checkKey: Bool) {
+    init(
+        _ record: InventoryRecord, directory: PKIDirectory, backend: any PKIBackend, keyStore: KeyStore, checkKey: Bool
+    ) {
         self.record = record
         let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
         let certificatePath = record.certificatePath
@@ -71,7 +73,7 @@ public struct RecordedFiles: Sendable {
         }
         guard let certificate = certificates.first else { return }
         do {
-            let loaded = try directory.loadKey(path, backend: backend)
+            let loaded = try keyStore.loadKey(at: path, using: backend)
             if try backend.privateKey(loaded, matchesCertificate: certificate) {
                 key = loaded
             } else {
@@ -109,7 +111,7 @@ extension PKIStore {
                 "\(directory.absolute(record.certificatePath)): no key is recorded for \(record.kind.rawValue) "
                     + "'\(record.name)'; run 'dbpki doctor --dir \(directory.path)'")
         }
-        let files = RecordedFiles(record, directory: directory, backend: backend, checkKey: key)
+        let files = RecordedFiles(record, directory: directory, backend: backend, keyStore: keyStore, checkKey: key)
         if let refusal = files.refusal(in: directory) { throw refusal }
         return files
     }

@@ -44,5 +44,5 @@ public struct PathUnderReview: Sendable {
     }
 
     /// The validation time at the granularity certificates are encoded in (whole seconds).
-    public var time: Date { Date(timeIntervalSince1970: policy.time.timeIntervalSince1970.rounded(.down)) }
+    public var time: Date { UTCClock.wholeSecond(policy.time) }
 }

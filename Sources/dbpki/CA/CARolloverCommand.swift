@@ -45,7 +45,7 @@ struct CARolloverCommand: ParsableCommand {
 
     func run() throws {
         let store = try engine.openStore(dir)
-        let (new, old) = try store.rolloverCA(name: name, keyType: keyType, days: days, issuer: engine.issuer())
+        let (new, old) = try store.rolloverCA(name: name, keyType: keyType, days: days)
         let still = try store.inventory.activeLeaves(issuedBy: old.fingerprint)
         print(
             "new root CA '\(new.subject)' (\(new.publicKey)) issues from now on, valid until "

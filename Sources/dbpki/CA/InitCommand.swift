@@ -39,7 +39,7 @@ struct InitCommand: ParsableCommand {
         // Checked before the directory is created, so a bad name leaves nothing behind.
         try DistinguishedName.commonName(name).validate()
         let store = try engine.openStore(dir, create: true)
-        let info = try store.createCA(name: name, keyType: keyType, days: days, issuer: engine.issuer())
+        let info = try store.createCA(name: name, keyType: keyType, days: days)
         print(
             "created root CA '\(info.subject)' (\(info.publicKey)) in \(dir), valid until \(RFC3339.format(info.notAfter))"
         )

@@ -72,7 +72,7 @@ struct IssueCommand: ParsableCommand {
         let store = try engine.openStore(dir)
         let pki = store.directory
         let info = try store.issue(
-            name: name, profile: profile, keyType: keyType, issuer: engine.issuer(), force: force)
+            name: name, profile: profile, keyType: keyType, force: force)
         let names = info.subjectAlternativeNames.map(\.description).joined(separator: ", ")
         print(
             "issued \(client ? "client" : "server") certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "

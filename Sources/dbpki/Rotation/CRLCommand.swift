@@ -50,7 +50,7 @@ struct CRLCommand: ParsableCommand {
 
     func run() throws {
         let store = try engine.openStore(dir)
-        let crl = try store.makeCRL(old: ca == .old, days: days, includeReasons: !noReasons, issuer: engine.issuer())
+        let crl = try store.makeCRL(old: ca == .old, days: days, includeReasons: !noReasons)
         try AtomicFile.write(crl.pem, to: out, mode: AtomicFile.publicMode)
         let count = crl.info.revoked.count
         print(

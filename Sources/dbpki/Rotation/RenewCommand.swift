@@ -73,10 +73,9 @@ struct RenewCommand: ParsableCommand {
 
     func run() throws {
         let store = try engine.openStore(dir)
-        let issuer = engine.issuer()
         if let name {
             let renewal = try store.renew(
-                name: name, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)
+                name: name, days: days, keyType: keyType, reuseKey: reuseKey)
             let certificate = renewal.certificate
             let names = certificate.subjectAlternativeNames.map(\.description).joined(separator: ", ")
             print(
@@ -90,7 +89,7 @@ struct RenewCommand: ParsableCommand {
         } else if let expiringWithin {
             let window = try Self.days(in: expiringWithin)
             let renewals = try store.renewExpiring(
-                within: Double(window) * 86_400, days: days, keyType: keyType, reuseKey: reuseKey, issuer: issuer)
+                within: Double(window) * 86_400, days: days, keyType: keyType, reuseKey: reuseKey)
             if renewals.isEmpty {
                 print("nothing to renew: no active certificate expires within \(window) days")
             }

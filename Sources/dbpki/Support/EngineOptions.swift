@@ -5,9 +5,6 @@ import DBPKI
 struct EngineOptions: ParsableArguments {
     @Option(help: "The crypto engine: openssl or gnutls. Files made with one are used by the other unchanged.")
     var backend: EngineChoice = .openssl
-
-    /// An issuer over the chosen engine.
-    func issuer() -> CertificateIssuer { CertificateIssuer(backend: backend.makeBackend()) }
 }
 
 extension KeyType: ExpressibleByArgument {

@@ -20,7 +20,7 @@ public struct ValidityRule: PathRule {
     public static func problem(with certificate: CertificateInfo, at time: Date)
         -> (reason: VerificationFailure.Reason, message: String)?
     {
-        let second = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
+        let second = UTCClock.wholeSecond(time)
         if second < certificate.notBefore {
             return (.notYetValid, "\(certificate.subject) is not valid before \(RFC3339.format(certificate.notBefore))")
         }
