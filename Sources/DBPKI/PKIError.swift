@@ -34,13 +34,16 @@ public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// What kind of failure this is.
     public let code: Code
-    /// One line for a human, without the `error:` prefix.
+    /// One line for a human, without the `error:` prefix: the facts, naming no flag or command.
     public let message: String
+    /// What would put it right, for the front end to word as advice; nil when the message says all.
+    public let remedy: Remedy?
 
-    /// Makes an error with a code and a one-line message.
-    public init(_ code: Code, _ message: String) {
+    /// Makes an error with a code, a one-line message and, optionally, its remedy.
+    public init(_ code: Code, _ message: String, remedy: Remedy? = nil) {
         self.code = code
         self.message = message
+        self.remedy = remedy
     }
 
     public var description: String { message }
@@ -48,7 +51,7 @@ public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The same error with the input it is about in front of the message (`path: message`),
     /// so every error names its input.
     public func located(at location: String) -> PKIError {
-        PKIError(code, "\(location): \(message)")
+        PKIError(code, "\(location): \(message)", remedy: remedy)
     }
 
     /// Runs `body`, putting `location` in front of the message of any ``PKIError`` it throws.

@@ -25,12 +25,14 @@ public struct WarningThresholds: Hashable, Sendable {
     /// Thresholds from a list of whole days, in any order; refuses an empty list,
     /// values below 1 and repeated values.
     public init(_ days: [Int]) throws {
-        guard !days.isEmpty else { throw PKIError(.invalidArgument, "--warn-days needs at least one number of days") }
+        guard !days.isEmpty else {
+            throw PKIError(.invalidArgument, "warning thresholds need at least one number of days")
+        }
         guard days.allSatisfy({ $0 >= 1 && $0 <= 36_500 }) else {
-            throw PKIError(.invalidArgument, "--warn-days values must be whole days from 1 to 36500")
+            throw PKIError(.invalidArgument, "warning thresholds must be whole days from 1 to 36500")
         }
         guard Set(days).count == days.count else {
-            throw PKIError(.invalidArgument, "--warn-days lists a number of days twice")
+            throw PKIError(.invalidArgument, "warning thresholds list a number of days twice")
         }
         self.init(checked: days.sorted(by: >))
     }
@@ -44,7 +46,7 @@ public struct WarningThresholds: Hashable, Sendable {
         for part in parts {
             guard let value = Int(part) else {
                 throw PKIError(
-                    .invalidArgument, "--warn-days '\(text)' is not a comma-separated list of days (30,15,7)")
+                    .invalidArgument, "'\(text)' is not a comma-separated list of days, such as 30,15,7")
             }
             days.append(value)
         }

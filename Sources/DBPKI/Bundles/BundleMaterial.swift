@@ -38,7 +38,7 @@ extension PKIStore {
     public func bundleMaterial(server name: String, clients: [String] = []) throws -> BundleMaterial {
         let server = try checkedIssued(name, key: true)
         let info = try backend.parseCertificate(der: server.certificates[0])
-        try Self.requireUsable(server.record, purpose: ExtendedKeyUsage.serverAuth, of: info, hint: "without --client")
+        try Self.requireUsable(server.record, purpose: ExtendedKeyUsage.serverAuth, of: info, in: directory)
         var material = BundleMaterial(
             serverChain: server.certificates, serverKey: server.key!, server: info, trustedCAs: try checkedTrustedCAs(),
             clients: [])
@@ -46,7 +46,7 @@ extension PKIStore {
             let files = try checkedIssued(client, key: true)
             let clientInfo = try backend.parseCertificate(der: files.certificates[0])
             try Self.requireUsable(
-                files.record, purpose: ExtendedKeyUsage.clientAuth, of: clientInfo, hint: "with --client")
+                files.record, purpose: ExtendedKeyUsage.clientAuth, of: clientInfo, in: directory)
             material.clients.append((client, files.certificates, files.key!))
         }
         return material
@@ -54,18 +54,20 @@ extension PKIStore {
 
     /// Refuses a revoked certificate, or one without the extended key usage the bundle needs.
     private static func requireUsable(
-        _ record: InventoryRecord, purpose: String, of info: CertificateInfo, hint: String
+        _ record: InventoryRecord, purpose: String, of info: CertificateInfo, in directory: PKIDirectory
     ) throws {
         let role = purpose == ExtendedKeyUsage.serverAuth ? "server" : "client"
         guard info.extendedKeyUsage?.contains(purpose) ?? (role == "server") else {
-            throw PKIError(.invalidArgument, "'\(record.name)' is not a \(role) certificate: issue one \(hint)")
+            throw PKIError(
+                .invalidArgument, "'\(record.name)' is not a \(role) certificate",
+                remedy: Remedy(role == "server" ? .issueAsServer : .issueAsClient, directory: directory.path))
         }
         guard record.status == .active else {
             throw PKIError(
                 .invalidInput,
                 "'\(record.name)' serial \(record.serial) is \(record.status.rawValue)"
-                    + (record.status == .revoked ? " (\(record.revocationReason ?? "unspecified"))" : "")
-                    + ": renew it ('dbpki renew \(record.name)') before bundling it")
+                    + (record.status == .revoked ? " (\(record.revocationReason ?? "unspecified"))" : ""),
+                remedy: Remedy(.renewFirst, directory: directory.path, name: record.name))
         }
     }
 }

@@ -25,18 +25,19 @@ extension PKIStore {
         if let old = try inventory.ca(.old) {
             throw PKIError(
                 .alreadyExists,
-                "a rollover is already in progress: the old CA '\(old.subject)' is still trusted (ca-old.crt); "
-                    + "retire it with 'dbpki ca retire-old --dir \(directory.path)' before rolling over again")
+                "a rollover is already in progress: the old CA '\(old.subject)' is still trusted (ca-old.crt)",
+                remedy: Remedy(.retireOldCA, directory: directory.path))
         }
         if FileManager.default.fileExists(atPath: directory.oldCACertificatePath) {
             throw PKIError(
                 .alreadyExists,
-                "\(directory.oldCACertificatePath) exists but is not recorded; run 'dbpki doctor --dir \(directory.path)'"
-            )
+                "\(directory.oldCACertificatePath) exists but is not recorded",
+                remedy: Remedy(.runDoctor, directory: directory.path))
         }
         guard var current = try inventory.ca(.current) else {
             throw PKIError(
-                .notFound, "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+                .notFound, "\(directory.path) has no recorded CA", remedy: Remedy(.runDoctor, directory: directory.path)
+            )
         }
         let authority = try currentAuthority()
         let newName = name ?? Self.nextGeneration(of: current.name)

@@ -23,20 +23,20 @@ extension PKIStore {
     ///
     /// Reason codes are written for every reason but `unspecified` (RFC 5280 says to
     /// omit that one). On an engine without ``EngineCapabilities/crlEntryReasons`` (GnuTLS
-    /// 3.7) a CRL whose entries carry reasons is refused before the engine is asked (an
-    /// error naming `--backend openssl`) unless `includeReasons` is false, which leaves every
-    /// reason out.
+    /// 3.7) a CRL whose entries carry reasons is refused before the engine is asked (with
+    /// the remedy ``Remedy/Action/omitCRLReasons``) unless `includeReasons` is false, which
+    /// leaves every reason out.
     public func makeCRL(old: Bool = false, days: Int = defaultCRLDays, includeReasons: Bool = true) throws
         -> PublishedCRL
     {
-        guard days >= 1 else { throw PKIError(.invalidArgument, "--days must be at least 1") }
+        guard days >= 1 else { throw PKIError(.invalidArgument, "a CRL must be valid for at least 1 day") }
         let role: InventoryRecord.CARole = old ? .old : .current
         guard let record = try inventory.ca(role) else {
-            throw PKIError(
-                .notFound,
-                old
-                    ? "no rollover in progress: \(directory.path) has no old CA to sign a CRL with"
-                    : "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+            throw old
+                ? PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA to sign a CRL with")
+                : PKIError(
+                    .notFound, "\(directory.path) has no recorded CA",
+                    remedy: Remedy(.runDoctor, directory: directory.path))
         }
         let authority = try checkedAuthority(role)
         let revoked = try inventory.all().filter { $0.status == .revoked && $0.issuerFingerprint == record.fingerprint }
@@ -58,8 +58,7 @@ extension PKIStore {
             throw PKIError(
                 .unsupported,
                 "the \(backend.engine.name) engine cannot write CRL reason codes (\(count) revoked certificate"
-                    + "\(count == 1 ? " carries one" : "s carry one")): use --backend openssl, or --no-reasons to leave them out"
-            )
+                    + "\(count == 1 ? " carries one" : "s carry one"))", remedy: Remedy(.omitCRLReasons))
         }
         let der = try backend.createCRL(request, issuer: authority.certificate, signingKey: authority.key)
         try inventory.recordCRLNumber(number, caFingerprint: record.fingerprint, at: now)

@@ -24,18 +24,18 @@ extension PKIStore {
     ) throws -> Renewal {
         try PKIDirectory.validate(name: name)
         if reuseKey && keyType != nil {
-            throw PKIError(.invalidArgument, "--reuse-key keeps the key, so it cannot change its type (--key-type)")
+            throw PKIError(.invalidArgument, "a reused key keeps its type, so no other key type can be asked for")
         }
         guard let record = try inventory.current(name: name) else {
             throw PKIError(
-                .notFound,
-                "no certificate named '\(name)' in \(directory.path): issue it with 'dbpki issue \(name)' first")
+                .notFound, "no certificate named '\(name)' in \(directory.path)",
+                remedy: Remedy(.issueFirst, directory: directory.path, name: name))
         }
         if reuseKey && record.status == .revoked {
             throw PKIError(
                 .invalidArgument,
-                "'\(name)' is revoked (\(record.revocationReason ?? "unspecified")): renew it with a new key (without --reuse-key)"
-            )
+                "'\(name)' is revoked (\(record.revocationReason ?? "unspecified"))",
+                remedy: Remedy(.renewWithNewKey, directory: directory.path, name: name))
         }
         // The old key matters only when it is kept: a new key replaces a missing or foreign one.
         let files = try checked(record, key: reuseKey)
@@ -86,8 +86,7 @@ extension PKIStore {
                 .invalidArgument,
                 "the issuing CA \(authority.subject) expires at \(RFC3339.format(authority.notAfter)), inside the window: "
                     + "renewed certificates cannot outlive it, so renewing \(due.map(\.name).joined(separator: ", ")) "
-                    + "would not help; run 'dbpki ca rollover --dir \(directory.path)' first (see the README's rotation steps)"
-            )
+                    + "would not help", remedy: Remedy(.rolloverCA, directory: directory.path))
         }
         return try due.map {
             try renew(name: $0.name, days: days, keyType: keyType, reuseKey: reuseKey)

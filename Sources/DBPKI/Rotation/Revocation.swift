@@ -56,13 +56,13 @@ extension PKIStore {
             }
             record = first
         } else {
-            throw PKIError(.invalidArgument, "give a NAME or --serial")
+            throw PKIError(.invalidArgument, "a certificate name or a serial number is needed")
         }
         guard record.kind != .ca else {
             throw PKIError(
                 .invalidArgument,
-                "'\(record.name)' is a CA; dbpki revokes server and client certificates (retire a CA with 'dbpki ca retire-old')"
-            )
+                "'\(record.name)' is a CA; dbpki revokes server and client certificates",
+                remedy: Remedy(.retireCAInstead, directory: directory.path))
         }
         guard record.status != .revoked else {
             throw PKIError(

@@ -101,7 +101,7 @@ public final class PKIStore {
             && !SymbolicLink.exists(directory.inventoryPath)
         {
             throw PKIError(
-                .notFound, "\(directory.path) has no CA: run 'dbpki init --dir \(directory.path) --name NAME' first")
+                .notFound, "\(directory.path) has no CA", remedy: Remedy(.createCA, directory: directory.path))
         }
         let links = directory.plantedLinks()
         // doctor reports links at the folders; the lock and the inventory are never opened through one.
@@ -189,7 +189,8 @@ public final class PKIStore {
             do {
                 try finish(&operation, at: date)
             } catch let error as PKIError {
-                throw PKIError(error.code, error.message + " (recorded; the next dbpki command will finish it)")
+                throw PKIError(
+                    error.code, error.message, remedy: Remedy(.finishedByNextCommand, directory: directory.path))
             }
         }
         Failpoint.hit("\(kind).done")
@@ -281,8 +282,8 @@ public final class PKIStore {
         if !force && (existing != nil || FileManager.default.fileExists(atPath: directory.certificatePath(of: name))) {
             throw PKIError(
                 .alreadyExists,
-                "\(name) is already issued (\(directory.certificatePath(of: name))); use --force to replace it, "
-                    + "or 'dbpki renew \(name)' to renew it")
+                "\(name) is already issued (\(directory.certificatePath(of: name)))",
+                remedy: Remedy(.replaceOrRenew, directory: directory.path, name: name))
         }
         let authority = try currentAuthority()
         let key = try backend.generatePrivateKey(keyType)
@@ -362,7 +363,7 @@ public final class PKIStore {
                 let problem =
                     "an interrupted \(operation.kind) (\(operation.summary), operation \(operation.id ?? 0)) "
                     + "cannot be finished: \(error.message)"
-                if strict { throw PKIError(.io, problem + "; run 'dbpki doctor --dir \(directory.path)'") }
+                if strict { throw PKIError(.io, problem, remedy: Remedy(.runDoctor, directory: directory.path)) }
                 recoveryProblems.append(problem)
                 stillPending.append(operation)
             }

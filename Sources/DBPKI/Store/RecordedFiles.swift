@@ -97,7 +97,7 @@ public struct RecordedFiles: Sendable {
         let more = blocking.count > 1 ? " (and \(blocking.count - 1) more problem\(blocking.count > 2 ? "s" : ""))" : ""
         let path = first.finding.path.map(directory.absolute) ?? directory.path
         return PKIError(
-            code, "\(path): \(first.finding.problem)\(more); run 'dbpki doctor --dir \(directory.path)'")
+            code, "\(path): \(first.finding.problem)\(more)", remedy: Remedy(.runDoctor, directory: directory.path))
     }
 }
 
@@ -109,7 +109,7 @@ extension PKIStore {
             throw PKIError(
                 .notFound,
                 "\(directory.absolute(record.certificatePath)): no key is recorded for \(record.kind.rawValue) "
-                    + "'\(record.name)'; run 'dbpki doctor --dir \(directory.path)'")
+                    + "'\(record.name)'", remedy: Remedy(.runDoctor, directory: directory.path))
         }
         let files = RecordedFiles(record, directory: directory, backend: backend, keyStore: keyStore, checkKey: key)
         if let refusal = files.refusal(in: directory) { throw refusal }
@@ -122,8 +122,8 @@ extension PKIStore {
         try PKIDirectory.validate(name: name)
         guard let record = try inventory.current(name: name) else {
             throw PKIError(
-                .notFound,
-                "no certificate named '\(name)' in \(directory.path): issue it with 'dbpki issue \(name)' first")
+                .notFound, "no certificate named '\(name)' in \(directory.path)",
+                remedy: Remedy(.issueFirst, directory: directory.path, name: name))
         }
         return try checked(record, key: key)
     }
@@ -131,11 +131,11 @@ extension PKIStore {
     /// The CA with `role` (`ca.crt` and `ca.key`, or `ca-old.*`), checked against the inventory.
     public func checkedAuthority(_ role: InventoryRecord.CARole) throws -> SigningAuthority {
         guard let record = try inventory.ca(role) else {
-            throw PKIError(
-                .notFound,
-                role == .old
-                    ? "no rollover in progress: \(directory.path) has no old CA"
-                    : "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+            throw role == .old
+                ? PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA")
+                : PKIError(
+                    .notFound, "\(directory.path) has no recorded CA",
+                    remedy: Remedy(.runDoctor, directory: directory.path))
         }
         let files = try checked(record, key: true)
         guard let key = files.key else { throw PKIError(.notFound, "the \(role.rawValue) CA has no key") }
@@ -147,7 +147,8 @@ extension PKIStore {
     public func checkedTrustedCAs() throws -> [[UInt8]] {
         guard let current = try inventory.ca(.current) else {
             throw PKIError(
-                .notFound, "\(directory.path) has no recorded CA; run 'dbpki doctor --dir \(directory.path)'")
+                .notFound, "\(directory.path) has no recorded CA", remedy: Remedy(.runDoctor, directory: directory.path)
+            )
         }
         var certificates = [try checked(current, key: false).certificates[0]]
         if let old = try inventory.ca(.old) {
@@ -155,8 +156,8 @@ extension PKIStore {
         } else if SymbolicLink.exists(directory.oldCACertificatePath) {
             throw PKIError(
                 .invalidInput,
-                "\(directory.oldCACertificatePath): not recorded in the inventory (no rollover is in progress); "
-                    + "run 'dbpki doctor --dir \(directory.path)'")
+                "\(directory.oldCACertificatePath): not recorded in the inventory (no rollover is in progress)",
+                remedy: Remedy(.runDoctor, directory: directory.path))
         }
         return certificates
     }

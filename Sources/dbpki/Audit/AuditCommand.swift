@@ -134,7 +134,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        let thresholds = try WarningThresholds.parse(warnDays)
+        let thresholds = try PKIError.locating("--warn-days") { try WarningThresholds.parse(warnDays) }
         let time = try at.map(RFC3339.parse) ?? Date()
         let targets = try probe.map { try ProbeTarget(parsing: $0) }
         let runner: AuditRunner

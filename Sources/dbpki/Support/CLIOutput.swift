@@ -45,8 +45,13 @@ enum CLIOutput {
 
     /// Reports a PKIError and exits with its sysexits-style code (always 64 or more).
     static func fail(_ error: PKIError) -> Never {
-        self.error(error.message)
+        self.error(sentence(for: error))
         exit(exitCode(for: error.code))
+    }
+
+    /// The error's message followed by the CLI's advice for its remedy, if any.
+    static func sentence(for error: PKIError) -> String {
+        error.message + (error.remedy?.advice ?? "")
     }
 
     /// sysexits(3) codes for each kind of failure.

@@ -1,0 +1,27 @@
+import DBPKI
+
+/// The CLI's words for a ``Remedy``: the library states what would help, the CLI says
+/// which command and flags do it.
+extension Remedy {
+    /// The advice, with the separator that joins it to the error's message.
+    var advice: String {
+        let dir = directory ?? "PKI"
+        let name = self.name ?? "NAME"
+        switch action {
+        case .createCA: return ": run 'dbpki init --dir \(dir) --name NAME' first"
+        case .runDoctor: return "; run 'dbpki doctor --dir \(dir)'"
+        case .issueFirst: return ": issue it with 'dbpki issue \(name)' first"
+        case .issueAsServer: return ": issue one without --client"
+        case .issueAsClient: return ": issue one with --client"
+        case .replaceOrRenew: return "; use --force to replace it, or 'dbpki renew \(name)' to renew it"
+        case .retireOldCA: return "; retire it with 'dbpki ca retire-old --dir \(dir)' before rolling over again"
+        case .rolloverCA: return "; run 'dbpki ca rollover --dir \(dir)' first (see the README's rotation steps)"
+        case .omitCRLReasons: return ": use --backend openssl, or --no-reasons to leave them out"
+        case .renewWithNewKey: return ": renew it with a new key (without --reuse-key)"
+        case .retireCAInstead: return " (retire a CA with 'dbpki ca retire-old')"
+        case .renewFirst: return ": renew it ('dbpki renew \(name)') before bundling it"
+        case .finishedByNextCommand: return " (recorded; the next dbpki command will finish it)"
+        default: return ""
+        }
+    }
+}
