@@ -54,7 +54,7 @@ let package = Package(
 
         .testTarget(
             name: "DBPKITests",
-            dependencies: ["DBPKI", "ZIPFoundation", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["DBPKI", "ZIPFoundation"]
         ),
         .testTarget(
             name: "BackendConformanceTests",

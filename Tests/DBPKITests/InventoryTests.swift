@@ -1,6 +1,5 @@
 import DBPKI
 import Foundation
-import GRDB
 import Testing
 
 @Suite("The inventory database and the PKI lock")
@@ -37,11 +36,7 @@ struct InventoryTests {
         original.status = .revoked
         original.revocationReason = "keyCompromise"
         original.revokedAt = Date(timeIntervalSince1970: 1_700)
-        let inserted = try inventory.write { db in
-            var copy = original
-            try copy.insert(db)
-            return copy
-        }
+        let inserted = try inventory.apply([.insert(original)])[0]
         #expect(inserted.id != nil)
         #expect(try inventory.all() == [inserted])
         #expect(inserted.serialNumber == [0x00, 0x80, 0xff])
@@ -55,18 +50,14 @@ struct InventoryTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let inventory = try Inventory(path: folder + "/inventory.sqlite")
-        try inventory.write { db in
-            var first = record(serial: "0123", fingerprint: "f1")
-            try first.insert(db)
-            var other = record(serial: "0123", issuer: "CN=Other CA", fingerprint: "f2")
-            try other.insert(db)
-        }
+        try inventory.apply([
+            .insert(record(serial: "0123", fingerprint: "f1")),
+            .insert(record(serial: "0123", issuer: "CN=Other CA", fingerprint: "f2")),
+        ])
         #expect(throws: PKIError.self) {
-            try inventory.write { db in
-                var again = record(serial: "0123", fingerprint: "f3")
-                try again.insert(db)
-            }
+            try inventory.apply([.insert(record(serial: "0123", fingerprint: "f3"))])
         }
+        #expect(try inventory.records(serial: "123").map(\.issuer).sorted() == ["CN=CA", "CN=Other CA"])
         #expect(try inventory.all().count == 2)
     }
 
@@ -78,10 +69,9 @@ struct InventoryTests {
         try inventory.recordCRLNumber(4, caFingerprint: "aa", at: Date())
         try inventory.recordCRLNumber(5, caFingerprint: "aa", at: Date())
         try inventory.recordCRLNumber(1, caFingerprint: "bb", at: Date())
-        let rows = try inventory.read { db in
-            try Row.fetchAll(db, sql: "SELECT ca_fingerprint, last_number FROM crl ORDER BY ca_fingerprint")
-        }
-        #expect(rows.map { $0["last_number"] as Int64 } == [5, 1])
+        #expect(try inventory.lastCRLNumber(caFingerprint: "aa") == 5)
+        #expect(try inventory.lastCRLNumber(caFingerprint: "bb") == 1)
+        #expect(try inventory.lastCRLNumber(caFingerprint: "cc") == 0)
     }
 
     @Test("a second holder of the PKI lock waits, says so once, and gives up at the timeout")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What `ca retire-old` did, or why it did not.
 public enum CARetirement: Sendable {
@@ -66,12 +65,7 @@ extension PKIStore {
             newFiles: [
                 NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
                 NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
-            ], at: date
-        ) { db in
-            try demoted.update(db)
-            var record = record
-            try record.insert(db)
-        }
+            ], at: date, changes: [.update(demoted), .insert(record)])
         return (info, demoted)
     }
 
@@ -101,8 +95,8 @@ extension PKIStore {
         old.supersededAt = date
         let retired = old
         try commit(
-            kind: "retire", summary: "old CA \(old.subject) retired", archives: archives, newFiles: [], at: date
-        ) { db in try retired.update(db) }
+            kind: "retire", summary: "old CA \(old.subject) retired", archives: archives, newFiles: [], at: date,
+            changes: [.update(retired)])
         return .retired(retired, stillActive: stillActive)
     }
 

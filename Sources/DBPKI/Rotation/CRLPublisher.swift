@@ -48,7 +48,7 @@ extension PKIStore {
         }
         let now = self.now
         let number =
-            try inventory.read { db in try Inventory.lastCRLNumber(caFingerprint: record.fingerprint, in: db) } + 1
+            try inventory.lastCRLNumber(caFingerprint: record.fingerprint) + 1
         let request = CRLRequest(
             thisUpdate: now, nextUpdate: now.addingTimeInterval(TimeInterval(days) * 86_400),
             crlNumber: SerialNumber.encode(UInt64(number)), revoked: entries,

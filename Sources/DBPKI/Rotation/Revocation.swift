@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension RevocationReason {
     /// The reasons `dbpki revoke` accepts: RFC 5280's reasons that apply to a leaf and
@@ -42,9 +41,7 @@ extension PKIStore {
             guard !wanted.isEmpty, wanted.allSatisfy(\.isHexDigit) else {
                 throw PKIError(.invalidArgument, "'\(serial)' is not a serial number in hex")
             }
-            let matches = try inventory.read { db in
-                try InventoryRecord.filter(Column("serial") == wanted).fetchAll(db)
-            }
+            let matches = try inventory.records(serial: wanted)
             guard let first = matches.first else {
                 throw PKIError(.notFound, "no certificate with serial \(wanted) in \(directory.path)")
             }
@@ -74,7 +71,7 @@ extension PKIStore {
         record.revocationReason = reason.name
         record.revokedAt = now
         let revoked = record
-        try inventory.write { db in try revoked.update(db) }
+        try inventory.apply([.update(revoked)])
         return revoked
     }
 

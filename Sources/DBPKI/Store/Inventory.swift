@@ -89,8 +89,9 @@ public final class Inventory: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in one write transaction (inside `Store/` only: others describe
+    /// changes as ``InventoryChange`` values).
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(body)
         } catch let error as DatabaseError {
@@ -99,12 +100,42 @@ public final class Inventory: Sendable {
     }
 
     /// Runs `body` on a read-only view.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.read(body)
         } catch let error as DatabaseError {
             throw PKIError(.io, "\(path): \(error.message ?? "\(error.resultCode)")")
         }
+    }
+
+    /// Applies `changes` in one transaction, returning the inserted records with their ids.
+    @discardableResult
+    public func apply(_ changes: [InventoryChange]) throws -> [InventoryRecord] {
+        try write { db in try Self.apply(changes, in: db) }
+    }
+
+    static func apply(_ changes: [InventoryChange], in db: Database) throws -> [InventoryRecord] {
+        var inserted = [InventoryRecord]()
+        for change in changes {
+            switch change {
+            case .insert(var record):
+                try record.insert(db)
+                inserted.append(record)
+            case .update(let record):
+                try record.update(db)
+            }
+        }
+        return inserted
+    }
+
+    /// Every record with this serial (lowercase hex without leading zeros), under any issuer.
+    public func records(serial: String) throws -> [InventoryRecord] {
+        try read { db in try InventoryRecord.filter(Column("serial") == serial).fetchAll(db) }
+    }
+
+    /// The last CRL number the CA with this fingerprint used (0 before its first CRL).
+    public func lastCRLNumber(caFingerprint: String) throws -> Int64 {
+        try read { db in try Self.lastCRLNumber(caFingerprint: caFingerprint, in: db) }
     }
 
     /// Every record, CAs first, then by name and issuance time.

@@ -152,7 +152,7 @@ public final class PKIStore {
     /// `archives` are existing files (relative paths) moved aside first.
     func commit(
         kind: String, summary: String, archives: [(from: String, to: String)], newFiles: [NewFile], at date: Date,
-        changes: (Database) throws -> Void
+        changes: [InventoryChange]
     ) throws {
         var moves = [FileMove]()
         for archive in archives {
@@ -177,7 +177,7 @@ public final class PKIStore {
         var operation = JournalOperation(
             kind: kind, summary: summary, state: "pending", moves: moves, startedAt: date, finishedAt: nil)
         try inventory.write { db in
-            try changes(db)
+            try Inventory.apply(changes, in: db)
             try operation.insert(db)
         }
         staged = []
@@ -262,11 +262,7 @@ public final class PKIStore {
             newFiles: [
                 NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
                 NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
-            ], at: date
-        ) { db in
-            var record = record
-            try record.insert(db)
-        }
+            ], at: date, changes: [.insert(record)])
         return info
     }
 
@@ -334,12 +330,7 @@ public final class PKIStore {
             certificatePath: certificatePath, keyPath: keyPath, recordedAt: date)
         try commit(
             kind: operation, summary: "\(name) serial \(info.serialHex)", archives: archives, newFiles: newFiles,
-            at: date
-        ) { db in
-            if let previous { try previous.update(db) }
-            var record = record
-            try record.insert(db)
-        }
+            at: date, changes: (previous.map { [.update($0)] } ?? []) + [.insert(record)])
     }
 
     // MARK: - Recovery and adoption
