@@ -28,4 +28,17 @@ struct BundleSource {
         keyPEM = PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER)
         trustedCAsPEM = try pki.trustedCAsPEM()
     }
+
+    /// The `--json` object of a bundle command: the server certificate (the key names of
+    /// `dbpki list --json`), what clients download, and every path written.
+    func object(
+        name: String, database: String, version: String, clientDownload: String, files: [String]
+    ) -> [String: Any] {
+        [
+            "name": name, "database": database, "version": version, "subject": certificate.subject,
+            "issuer": certificate.issuer, "serial": certificate.serialHex,
+            "not_after": RFC3339.format(certificate.notAfter), "fingerprint_sha256": certificate.fingerprintHex,
+            "client_download": clientDownload, "files": files,
+        ]
+    }
 }
