@@ -37,7 +37,9 @@ struct DBPKICommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             // After parsing, so that an unknown option is reported before a complaint about a value.
-            try (command as? CheckedCommand)?.check()
+            do { try (command as? CheckedCommand)?.check() } catch let error as PKIError {
+                throw ValidationError(error.message)  // a check is about usage: "(see --help)", exit 64
+            }
             try command.run()
         } catch let error as PKIError {
             CLIOutput.fail(error)

@@ -279,6 +279,12 @@ struct AutomationCLITests {
         #expect(outcome.status == 64)
         let message = "a server certificate needs at least one --dns or --ip (clients connect by these names)"
         #expect(outcome.stderr == "error: \(message) (see --help)\n")
+        // A check that throws PKIError reads as it did from validate(): "(see --help)", exit 64.
+        let version = try CLIRunner.run([
+            "bundle", "mongodb", "db1", "--dir", "pki", "--out", "o", "--mongodb-version", "3.6",
+        ])
+        let refusal = "MongoDB 3.6 is not supported: TLS/SSL bundles need MongoDB 4.0 or later (upgrade 3.6 first)"
+        #expect(version.status == 64 && version.stderr == "error: \(refusal) (see --help)\n")
         let peer = try CLIRunner.run(["verify", "chain", "a.crt", "--trust", "b.crt", "--host", "10.0.0.1"])
         #expect(
             peer.status == 64 && peer.stderr == "error: '10.0.0.1' is an IP address: use --ip 10.0.0.1 (see --help)\n")
