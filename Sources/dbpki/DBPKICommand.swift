@@ -11,9 +11,14 @@ struct DBPKICommand: ParsableCommand {
             dbpki makes and checks the TLS material a managed database service hands out. Every operation runs on \
             OpenSSL or GnuTLS (--backend), and verification can ask both engines and report where they disagree.
 
+            For scripts: --dir defaults to the environment variable DBPKI_DIR; the commands that report what \
+            they did take --json (one JSON object on stdout, with the key names of 'dbpki list --json') and \
+            --quiet; every command's --help ends with the exit statuses it uses.
+
             Example:
               dbpki verify chain server.crt --trust ca.crt --untrusted intermediate.crt --host db1.example.com
-            """,
+
+            """ + ExitStatus.help(""),
         version: DBPKIVersion.text,
         subcommands: [
             InitCommand.self, IssueCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,
@@ -31,6 +36,10 @@ struct DBPKICommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
+            // After parsing, so that an unknown option is reported before a complaint about a value.
+            do { try (command as? CheckedCommand)?.check() } catch let error as PKIError {
+                throw ValidationError(error.message)  // a check is about usage: "(see --help)", exit 64
+            }
             try command.run()
         } catch let error as PKIError {
             CLIOutput.fail(error)

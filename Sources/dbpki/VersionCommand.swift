@@ -13,7 +13,8 @@ struct VersionCommand: ParsableCommand {
               dbpki 0.1.0
               openssl: OpenSSL 3.0.19 27 Jan 2026
               gnutls: GnuTLS 3.7.9
-            """
+
+            """ + ExitStatus.help("version")
     )
 
     @Option(help: "List only this engine: openssl or gnutls.")

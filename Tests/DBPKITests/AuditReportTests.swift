@@ -16,7 +16,7 @@ struct AuditReportTests {
             thresholds: try WarningThresholds.parse(warn), context: AuditContext(at: S.at))
     }
 
-    @Test("exit status: 0 ok, 1 warning, 2 expired or finding, 3 unreadable only when nothing worse")
+    @Test("exit status: 0 ok, 1 warning, 2 expired or finding, 3 unreadable or nothing found, when nothing worse")
     func exitStatus() throws {
         let bad = [UnreadableInput(input: "missing.crt", reason: "no such file")]
         #expect(try Self.report([S.certificate(S.fields(days: 90))]).exitStatus == 0)
@@ -27,7 +27,7 @@ struct AuditReportTests {
         #expect(try Self.report([S.certificate(S.fields(days: -1))]).exitStatus == 2)
         #expect(try Self.report([S.certificate(S.fields(days: 90, sans: []))]).exitStatus == 2)
         #expect(try Self.report([S.certificate(S.fields(days: 20))], warn: "10").exitStatus == 0)
-        #expect(try Self.report([]).exitStatus == 0)
+        #expect(try Self.report([]).exitStatus == 3)
     }
 
     @Test("entries are sorted by days left, most urgent first")

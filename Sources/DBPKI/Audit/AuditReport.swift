@@ -87,11 +87,12 @@ public struct AuditReport: Sendable {
 
     /// The monitoring-plugin exit status of the contract: 2 when a certificate has
     /// expired or expires today or has any finding; else 1 when one is in a warning
-    /// stage; else 3 when an input could not be read; else 0.
+    /// stage; else 3 (unknown) when an input could not be read or no certificate was found
+    /// at all (an empty or mistyped folder proves nothing, so it must not pass as OK); else 0.
     public var exitStatus: Int32 {
         if entries.contains(where: { $0.stage.isCritical || !$0.findings.isEmpty }) { return 2 }
         if entries.contains(where: { $0.stage.isWarning }) { return 1 }
-        if !unreadable.isEmpty { return 3 }
+        if !unreadable.isEmpty || entries.isEmpty { return 3 }
         return 0
     }
 

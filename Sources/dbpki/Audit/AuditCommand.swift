@@ -4,7 +4,7 @@ import DBPKIGnuTLS
 import DBPKIOpenSSL
 import Foundation
 
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Report expiry stages and compliance findings for every certificate of a PKI, files or servers.",
@@ -38,9 +38,13 @@ struct AuditCommand: ParsableCommand {
 
             Exit status (monitoring-plugin convention): 0 all ok; 1 some certificate in a warn stage; 2 some \
             certificate expired or expiring today, or any finding; 3 an input could not be read (a missing or \
-            non-certificate file named, an unreachable or non-TLS --probe endpoint) and nothing worse. \
+            non-certificate file named, an unreachable or non-TLS --probe endpoint) or no certificate was found \
+            in any input (an empty or mistyped folder is unknown, not ok), and nothing worse. \
             Unreadable inputs are listed on stderr and in the output; the audit never stops at a bad input. \
             Inside walked folders, files that hold no certificate (keys, configs) are skipped silently.
+
+            Without --dir, files or --probe, the PKI directory named by the environment variable DBPKI_DIR is \
+            audited.
 
             --format table (default): one line per certificate, fewest days left first: stage, days, notAfter, \
             subject, locations (+N when found more than once), findings; then a summary line.
@@ -71,11 +75,14 @@ struct AuditCommand: ParsableCommand {
               dbpki audit --probe db1.example.com:27017 --probe [::1]:6379 --timeout 3
               dbpki audit --dir pki --warn-days 60,30,14 --at 2027-01-01T00:00:00Z
               dbpki audit --dir pki --format prometheus --output /var/lib/node_exporter/textfile_collector/dbpki.prom
-            """
+
+            """ + ExitStatus.help("audit")
     )
 
     @Option(
-        help: ArgumentHelp("A PKI directory to audit (walked recursively).", valueName: "PKI"), completion: .directory)
+        help: ArgumentHelp(
+            "A PKI directory to audit (walked recursively; default, when nothing else is named: DBPKI_DIR).",
+            valueName: "PKI"), completion: .directory)
     var dir: [String] = []
 
     @Argument(
@@ -125,12 +132,19 @@ struct AuditCommand: ParsableCommand {
             """)
     var backend: EngineChoice = .openssl
 
-    func validate() throws {
-        guard !dir.isEmpty || !files.isEmpty || !probe.isEmpty else {
-            throw ValidationError("nothing to audit: give --dir PKI, files or folders, or --probe HOST:PORT")
+    func check() throws {
+        guard !directories.isEmpty || !files.isEmpty || !probe.isEmpty else {
+            throw ValidationError(
+                "nothing to audit: give --dir PKI, files or folders, or --probe HOST:PORT (or set DBPKI_DIR)")
         }
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard maxLeafDays >= 1 else { throw ValidationError("--max-leaf-days must be at least 1") }
+    }
+
+    /// `--dir`, else (when nothing else is named either) the PKI directory of `DBPKI_DIR`.
+    var directories: [String] {
+        guard dir.isEmpty, files.isEmpty, probe.isEmpty else { return dir }
+        return PKIDirectoryOption.fromEnvironment.map { [$0] } ?? []
     }
 
     func run() throws {
@@ -142,7 +156,7 @@ struct AuditCommand: ParsableCommand {
         case .openssl: runner = AuditRunner(backend: OpenSSLBackend(), prober: OpenSSLBackend(), fullParse: fullParse)
         case .gnutls: runner = AuditRunner(backend: GnuTLSBackend(), prober: GnuTLSBackend(), fullParse: fullParse)
         }
-        let inputs = dir.map(AuditInput.pkiDirectory) + files.map(AuditInput.path)
+        let inputs = directories.map(AuditInput.pkiDirectory) + files.map(AuditInput.path)
         let progress = AuditProgress()
         // The collection is handed over, not kept: the report alone holds the records while it is written.
         let report = AuditReport(
@@ -151,6 +165,9 @@ struct AuditCommand: ParsableCommand {
             thresholds: thresholds, context: AuditContext(at: time.timeIntervalSince1970, maxLeafDays: maxLeafDays))
         progress.finish()
         for problem in report.unreadable { CLIOutput.stderr("unreadable: \(problem.input): \(problem.reason)") }
+        if report.entries.isEmpty {
+            CLIOutput.stderr("unknown: no certificate found in any input (an empty or mistyped folder proves nothing)")
+        }
         if let output {
             try AtomicFile.write(try format.format.render(report), to: output, mode: AtomicFile.publicMode)
         } else {

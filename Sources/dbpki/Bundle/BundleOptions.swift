@@ -5,8 +5,7 @@ struct BundleOptions: ParsableArguments {
     @Argument(help: "The server certificate's name (as given to dbpki issue).")
     var name: String
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
 
     @Option(help: "The output directory.", completion: .directory)
     var out: String

@@ -12,9 +12,23 @@ struct BundleSource {
     var certificatePEM: String { material.serverChainPEM }
     var keyPEM: String { material.serverKeyPEM }
     var trustedCAsPEM: String { material.trustedCAsPEM }
+    var certificate: CertificateInfo { material.server }
 
     init(engine: EngineOptions, dir: String, name: String, clients: [String] = []) throws {
         store = try engine.openStore(dir)
         material = try store.bundleMaterial(server: name, clients: clients)
+    }
+
+    /// The `--json` object of a bundle command: the server certificate (the key names of
+    /// `dbpki list --json`), what clients download, and every path written.
+    func object(
+        name: String, database: String, version: String, clientDownload: String, files: [String]
+    ) -> [String: Any] {
+        [
+            "name": name, "database": database, "version": version, "subject": certificate.subject,
+            "issuer": certificate.issuer, "serial": certificate.serialHex,
+            "not_after": RFC3339.format(certificate.notAfter), "fingerprint_sha256": certificate.fingerprintHex,
+            "client_download": clientDownload, "files": files,
+        ]
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import DBPKI
+import Foundation
 
-struct RedisBundleCommand: ParsableCommand {
+struct RedisBundleCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "redis",
         abstract: "Write NAME-crt.zip for clients and the TLS files and config for redis-server (or stunnel).",
@@ -17,7 +18,14 @@ struct RedisBundleCommand: ParsableCommand {
               redis-server out/server/redis-tls.conf
               unzip out/cache1-crt.zip -d client && redis-cli --tls --cacert client/ca.crt -h cache1.example.com
               dbpki bundle redis cache1 --dir pki --out out5 --redis-version 5.0 --client-cert app
-            """
+              DBPKI_DIR=pki dbpki bundle redis cache1 --out out --json | jq .files
+
+            Prints every path written, one per line. --json prints one object: name, database ("redis"), \
+            version, the server certificate's subject, issuer, serial, not_after and fingerprint_sha256 (as in \
+            'dbpki list --json'), client_download (the path of NAME-crt.zip), client_certificate (the \
+            --client-cert name, or null) and files (every path written).
+
+            """ + ExitStatus.help("bundle redis")
     )
 
     @OptionGroup var location: BundleOptions
@@ -39,9 +47,12 @@ struct RedisBundleCommand: ParsableCommand {
     @Option(help: "Listen only on this address (writes 'bind' for redis-server, 'accept = ADDR:PORT' for stunnel).")
     var bind: String?
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var engine: EngineOptions
 
-    func validate() throws {
+    func check() throws {
+        try location.pki.check()
         let version = try RedisBundle.parseVersion(redisVersion)
         for port in [tlsPort, plainPort].compactMap({ $0 }) where !(1...65535).contains(port) {
             throw ValidationError("port \(port) is not between 1 and 65535")
@@ -55,18 +66,27 @@ struct RedisBundleCommand: ParsableCommand {
 
     func run() throws {
         let source = try BundleSource(
-            engine: engine, dir: location.dir, name: location.name, clients: clientCert.map { [$0] } ?? [])
+            engine: engine, dir: try location.pki.path(), name: location.name, clients: clientCert.map { [$0] } ?? [])
         let client = source.material.clients.first.map {
             RedisBundle.ClientCertificate(
                 name: $0.name, certificatePEM: BundleMaterial.pem($0.chain),
                 keyPEM: PEM.encode(label: "PRIVATE KEY", der: $0.key.pkcs8DER))
         }
+        let version = try RedisBundle.parseVersion(redisVersion)
         let bundle = RedisBundle(
             name: location.name, certificatePEM: source.certificatePEM, keyPEM: source.keyPEM,
-            trustedCAsPEM: source.trustedCAsPEM, version: try RedisBundle.parseVersion(redisVersion), tlsPort: tlsPort,
+            trustedCAsPEM: source.trustedCAsPEM, version: version, tlsPort: tlsPort,
             plainPort: plainPort, bindAddress: bind, client: client)
         let output = FilePaths.absolute(location.out)
-        for path in try bundle.files(outputDirectory: output).write(to: output) { print(path) }
-        withExtendedLifetime(source) {}
+        let written = try bundle.files(outputDirectory: output).write(to: output)
+        withExtendedLifetime(source) {}  // the PKI's lock is held until the bundle is written
+        for path in written { report.say(path) }
+        try report.emit {
+            var object = source.object(
+                name: location.name, database: "redis", version: version.description,
+                clientDownload: output + "/" + bundle.zipName, files: written)
+            object["client_certificate"] = clientCert as Any? ?? NSNull()
+            return object
+        }
     }
 }

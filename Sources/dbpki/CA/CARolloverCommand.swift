@@ -1,7 +1,8 @@
 import ArgumentParser
 import DBPKI
+import Foundation
 
-struct CARolloverCommand: ParsableCommand {
+struct CARolloverCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollover",
         abstract: "Make a new root CA the issuing CA and keep the old one trusted.",
@@ -19,11 +20,14 @@ struct CARolloverCommand: ParsableCommand {
               $ dbpki ca rollover --dir pki
               new root CA 'CN=Example DB CA G2' (EC P-256) issues from now on, valid until 2046-11-26T01:00:00Z
               old CA 'CN=Example DB CA' stays trusted until 'dbpki ca retire-old'; 2 active certificates are still signed by it
-            """
+
+            --json prints one object: new_ca and old_ca (their records, with the keys of 'dbpki list --json'), \
+            still_on_old_ca (names) and files (every path written: ca.crt, ca.key, ca-old.crt, ca-old.key).
+
+            """ + ExitStatus.help("ca rollover")
     )
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
 
     @Option(help: "The new CA's common name (default: the old name with a G2, G3, ... suffix).")
     var name: String?
@@ -34,9 +38,12 @@ struct CARolloverCommand: ParsableCommand {
     @Option(help: "Validity in days.")
     var days: Int = CertificateProfile.defaultCADays
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var engine: EngineOptions
 
-    func validate() throws {
+    func check() throws {
+        try pki.check()
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--name must not be empty")
         }
@@ -44,18 +51,28 @@ struct CARolloverCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try engine.openStore(dir)
+        let store = try engine.openStore(try pki.path())
         let (new, old) = try store.rolloverCA(name: name, keyType: keyType, days: days)
         let still = try store.inventory.activeLeaves(issuedBy: old.fingerprint)
-        print(
+        let directory = store.directory
+        report.say(
             "new root CA '\(new.subject)' (\(new.publicKey)) issues from now on, valid until "
                 + RFC3339.format(new.notAfter))
-        print(
+        report.say(
             "old CA '\(old.subject)' stays trusted until 'dbpki ca retire-old'; \(still.count) active certificate"
                 + (still.count == 1 ? " is" : "s are") + " still signed by it"
                 + (still.isEmpty ? "" : " (\(still.map(\.name).joined(separator: ", ")))"))
-        print("  \(store.directory.caCertificatePath)")
-        print("  \(store.directory.caKeyPath) (0600)")
-        print("  \(store.directory.oldCACertificatePath)")
+        report.say("  \(directory.caCertificatePath)")
+        report.say("  \(directory.caKeyPath) (0600)")
+        report.say("  \(directory.oldCACertificatePath)")
+        try report.emit {
+            [
+                "new_ca": try ReportOptions.record(store.inventory.ca(.current), in: directory, files: []),
+                "old_ca": try ReportOptions.record(store.inventory.ca(.old), in: directory, files: []),
+                "still_on_old_ca": still.map(\.name),
+                "files": [directory.caCertificatePath, directory.caKeyPath, directory.oldCACertificatePath]
+                    + [directory.oldCAKeyPath].filter { FileManager.default.fileExists(atPath: $0) },
+            ]
+        }
     }
 }

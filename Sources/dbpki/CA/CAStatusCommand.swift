@@ -2,7 +2,7 @@ import ArgumentParser
 import DBPKI
 import Foundation
 
-struct CAStatusCommand: ParsableCommand {
+struct CAStatusCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the rollover phase, both CAs and what is still signed by the old one.",
@@ -10,10 +10,10 @@ struct CAStatusCommand: ParsableCommand {
             The phase is one of: single CA; rollover in progress (the new CA issues, the old one is still in the \
             bundles, and active certificates are still signed by it); ready to retire (nothing active is signed by \
             the old CA: run 'dbpki ca retire-old'). --json prints the same as one object with phase (single-ca, \
-            rollover-in-progress, ready-to-retire), current_ca, old_ca (subject, serial, not_after, fingerprint), \
-            still_on_old_ca and still_on_retired_ca (names). Certificates still active under a CA retired with \
-            'ca retire-old --force' are listed as such: clients with the new-only bundle do not trust them, so renew \
-            them.
+            rollover-in-progress, ready-to-retire), current_ca and old_ca (their records, with the keys of \
+            'dbpki list --json'; old_ca null outside a rollover), still_on_old_ca and still_on_retired_ca (names). \
+            Certificates still active under a CA retired with 'ca retire-old --force' are listed as such: clients \
+            with the new-only bundle do not trust them, so renew them.
 
             Example:
               $ dbpki ca status --dir pki
@@ -22,35 +22,33 @@ struct CAStatusCommand: ParsableCommand {
               old CA           CN=Example DB CA  serial 3bec...  not after 2046-11-20T22:45:16Z
               still on old CA  db1, app
               next             dbpki renew NAME --dir pki for each, then dbpki ca retire-old --dir pki
-            """
+
+            """ + ExitStatus.help("ca status")
     )
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
 
     @Flag(help: "Print JSON.")
     var json = false
 
     @OptionGroup var engine: EngineOptions
 
+    func check() throws { try pki.check() }
+
     func run() throws {
+        let dir = try pki.path()
         let store = try engine.openStore(dir)
         let status = try store.caStatus()
         if json {
             func ca(_ record: InventoryRecord?) -> Any {
-                guard let record else { return NSNull() }
-                return [
-                    "subject": record.subject, "serial": record.serial, "not_after": RFC3339.format(record.notAfter),
-                    "fingerprint_sha256": record.fingerprint,
-                ]
+                record.map { ListCommand.object($0, in: store.directory) } ?? NSNull()
             }
             let object: [String: Any] = [
                 "phase": status.phase.rawValue, "current_ca": ca(status.current), "old_ca": ca(status.old),
                 "still_on_old_ca": status.stillOnOldCA.map(\.name),
                 "still_on_retired_ca": status.stillOnRetiredCA.map(\.name),
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try JSONText.print(object)
             return
         }
         func line(_ label: String, _ value: String) {

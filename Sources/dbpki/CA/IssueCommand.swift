@@ -1,7 +1,8 @@
 import ArgumentParser
 import DBPKI
+import Foundation
 
-struct IssueCommand: ParsableCommand {
+struct IssueCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Issue a server or client certificate signed by the PKI's CA.",
@@ -13,17 +14,22 @@ struct IssueCommand: ParsableCommand {
             that never repeats. --force replaces NAME: the old certificate moves to PKI/history/ and is marked \
             superseded (to keep the same names and profile, use dbpki renew instead).
 
+            --json prints the new certificate's record, with the keys of 'dbpki list --json' (name, kind, serial, \
+            issuer, subject, not_before, not_after, status, sans, fingerprint_sha256, certificate_path, key_path, \
+            ...), and files: every path written (with --force, also the replaced certificate under PKI/history/).
+
             Examples:
               dbpki issue db1 --dir pki --dns db1.example.com --ip 10.0.0.5 --ip fd00::5
               dbpki issue app --dir pki --client
-            """
+              DBPKI_DIR=pki dbpki issue db2 --dns db2.example.com --json | jq -r .serial
+
+            """ + ExitStatus.help("issue")
     )
 
     @Argument(help: "The certificate's name: its file name under PKI/issued and its common name.")
     var name: String
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
 
     @Option(help: "A DNS name the server is reached by (repeatable).")
     var dns: [String] = []
@@ -43,9 +49,12 @@ struct IssueCommand: ParsableCommand {
     @Flag(help: "Replace an existing certificate of the same name (the old one moves to PKI/history/).")
     var force = false
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var engine: EngineOptions
 
-    func validate() throws {
+    func check() throws {
+        try pki.check()
         try PKIDirectory.validate(name: name)
         for host in dns {
             if IPAddress(host) != nil { throw ValidationError("'\(host)' is an IP address: use --ip \(host)") }
@@ -69,15 +78,23 @@ struct IssueCommand: ParsableCommand {
             client
             ? .client(name: name, dns: dns, ips: addresses, days: days)
             : .server(name: name, dns: dns, ips: addresses, days: days)
-        let store = try engine.openStore(dir)
-        let pki = store.directory
+        let store = try engine.openStore(try pki.path())
+        let directory = store.directory
+        let replaced = force ? try store.inventory.current(name: name) : nil
         let info = try store.issue(
             name: name, profile: profile, keyType: keyType, force: force)
         let names = info.subjectAlternativeNames.map(\.description).joined(separator: ", ")
-        print(
+        report.say(
             "issued \(client ? "client" : "server") certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "
                 + "serial \(info.serialHex), valid until \(RFC3339.format(info.notAfter))")
-        print("  \(pki.certificatePath(of: name))")
-        print("  \(pki.keyPath(of: name)) (0600)")
+        report.say("  \(directory.certificatePath(of: name))")
+        report.say("  \(directory.keyPath(of: name)) (0600)")
+        try report.emit {
+            let history = replaced.map { directory.absolute("\(PKIDirectory.historyFolder)/\(name)-\($0.serial).crt") }
+            return try ReportOptions.record(
+                store.inventory.current(name: name), in: directory,
+                files: [directory.certificatePath(of: name), directory.keyPath(of: name)]
+                    + (history.map { [$0] } ?? []).filter { FileManager.default.fileExists(atPath: $0) })
+        }
     }
 }

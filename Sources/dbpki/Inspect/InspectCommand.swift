@@ -18,7 +18,8 @@ struct InspectCommand: ParsableCommand {
             Examples:
               dbpki inspect pki/issued/db1.crt
               dbpki inspect out/cache1-crt.zip --json
-            """
+
+            """ + ExitStatus.help("inspect")
     )
 
     @Argument(help: "A PEM, DER or zip file.", completion: .file())

@@ -1,7 +1,8 @@
 import ArgumentParser
 import DBPKI
+import Foundation
 
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check a PKI directory's files against its inventory.",
@@ -32,29 +33,52 @@ struct DoctorCommand: ParsableCommand {
             only, DBPKI_FAILPOINT=NAME (such as issue.after-journal) makes dbpki kill itself at that point, and \
             DBPKI_FAILPOINT=NAME:EIO (or :ENOSPC, such as issue.move-1:EIO) makes that I/O step fail.
 
-            Example:
+            --json prints one object: ok (true when all agree), problems ([{path, problem}]: path absolute, or \
+            null for a problem of the whole PKI), cas and certificates (how many the inventory records), directory. \
+            --quiet prints nothing when all agree; problems are still listed.
+
+            Examples:
               $ dbpki doctor --dir pki
               ok: 1 CA and 3 certificates; files and inventory agree
-            """
+              $ DBPKI_DIR=pki dbpki doctor --json | jq -r '.problems[].problem'
+
+            """ + ExitStatus.help("doctor")
     )
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
+
+    @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
 
+    func check() throws { try pki.check() }
+
     func run() throws {
-        let store = try engine.openStore(dir, strictRecovery: false)
+        let store = try engine.openStore(try pki.path(), strictRecovery: false)
         let findings = try store.doctor()
+        let records = try store.inventory.all()
+        let cas = records.filter { $0.kind == .ca }.count
+        try report.emit {
+            [
+                "ok": findings.isEmpty, "directory": store.directory.path, "cas": cas,
+                "certificates": records.count - cas,
+                "problems": findings.map { finding -> [String: Any] in
+                    [
+                        "path": finding.path.map(store.directory.absolute) as Any? ?? NSNull(),
+                        "problem": finding.problem,
+                    ]
+                },
+            ]
+        }
         if findings.isEmpty {
-            let records = try store.inventory.all()
-            let cas = records.filter { $0.kind == .ca }.count
-            print(
+            report.say(
                 "ok: \(cas) CA\(cas == 1 ? "" : "s") and \(records.count - cas) certificate"
                     + "\(records.count - cas == 1 ? "" : "s"); files and inventory agree")
             return
         }
-        for finding in findings { print(finding.description) }
+        if !report.json {
+            for finding in findings { print(finding.description) }
+        }
         CLIOutput.stderr(
             "\(findings.count) problem\(findings.count == 1 ? "" : "s") in \(store.directory.path)")
         throw ExitCode(1)

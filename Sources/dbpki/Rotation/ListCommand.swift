@@ -2,7 +2,7 @@ import ArgumentParser
 import DBPKI
 import Foundation
 
-struct ListCommand: ParsableCommand {
+struct ListCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List every CA and certificate the PKI issued, from its inventory.",
@@ -18,24 +18,26 @@ struct ListCommand: ParsableCommand {
             Examples:
               dbpki list --dir pki
               dbpki list --dir pki --json | jq -r '.[] | select(.status == "active") | .name'
-            """
+              DBPKI_DIR=pki dbpki list
+
+            """ + ExitStatus.help("list")
     )
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
 
     @Flag(help: "Print a JSON array of records.")
     var json = false
 
     @OptionGroup var engine: EngineOptions
 
+    func check() throws { try pki.check() }
+
     func run() throws {
-        let store = try engine.openStore(dir)
+        let store = try engine.openStore(try pki.path())
         let records = try store.inventory.all()
         if json {
             let objects = records.map { Self.object($0, in: store.directory) }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try JSONText.print(objects)
             return
         }
         let rows =
@@ -56,6 +58,7 @@ struct ListCommand: ParsableCommand {
         }
     }
 
+    /// The JSON record of one certificate: every command that reports a certificate uses these keys.
     static func object(_ record: InventoryRecord, in directory: PKIDirectory) -> [String: Any] {
         func optional(_ value: Any?) -> Any { value ?? NSNull() }
         return [

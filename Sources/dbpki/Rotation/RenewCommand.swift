@@ -1,7 +1,8 @@
 import ArgumentParser
 import DBPKI
+import Foundation
 
-struct RenewCommand: ParsableCommand {
+struct RenewCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "renew",
         abstract: "Re-issue a certificate with the same names: new serial, new validity, new key.",
@@ -18,18 +19,25 @@ struct RenewCommand: ParsableCommand {
             Servers pick up the new files on reload (redis: CONFIG SET tls-cert-file / tls-key-file; mongod: \
             restart or rotateCertificates).
 
+            --json prints the new certificate's record, with the keys of 'dbpki list --json' (name, kind, serial, \
+            issuer, subject, not_before, not_after, status, sans, fingerprint_sha256, certificate_path, key_path, \
+            ...), and files (every path written: the certificate, the key unless --reuse-key, the previous \
+            certificate under PKI/history/), reused_key, and previous (serial, not_after, certificate_path). With \
+            --expiring-within: {"within_days": N, "renewed": [one such record per certificate renewed]}.
+
             Examples:
               dbpki renew db1 --dir pki
               dbpki renew db1 --dir pki --reuse-key --days 365
               dbpki renew --expiring-within 30d --dir pki
-            """
+              DBPKI_DIR=pki dbpki renew --expiring-within 30 --json | jq '.renewed[].name'
+
+            """ + ExitStatus.help("renew")
     )
 
     @Argument(help: "The certificate's name (as given to dbpki issue).")
     var name: String?
 
-    @Option(help: "The PKI directory.", completion: .directory)
-    var dir: String
+    @OptionGroup var pki: PKIDirectoryOption
 
     @Flag(help: "Keep the current key instead of making a new one.")
     var reuseKey = false
@@ -43,9 +51,12 @@ struct RenewCommand: ParsableCommand {
     @Option(help: "Renew every active certificate with less than this left, in days: 30d or 30.")
     var expiringWithin: String?
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var engine: EngineOptions
 
-    func validate() throws {
+    func check() throws {
+        try pki.check()
         switch (name, expiringWithin) {
         case (nil, nil): throw ValidationError("give a NAME to renew, or --expiring-within DAYS")
         case (.some, .some): throw ValidationError("give either a NAME or --expiring-within, not both")
@@ -72,33 +83,60 @@ struct RenewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try engine.openStore(dir)
+        let store = try engine.openStore(try pki.path())
         if let name {
             let renewal = try store.renew(
                 name: name, days: days, keyType: keyType, reuseKey: reuseKey)
             let certificate = renewal.certificate
             let names = certificate.subjectAlternativeNames.map(\.description).joined(separator: ", ")
-            print(
+            report.say(
                 "renewed \(renewal.previous.kind.rawValue) certificate '\(certificate.subject)'"
                     + (names.isEmpty ? "" : " for \(names)")
                     + ", serial \(certificate.serialHex) (was \(renewal.previous.serial)), valid until "
                     + "\(RFC3339.format(certificate.notAfter)), signed by '\(certificate.issuer)'")
-            print("  \(store.directory.certificatePath(of: name))")
-            print("  \(store.directory.keyPath(of: name)) (0600\(renewal.reusedKey ? ", key kept" : ", new key"))")
-            print("  previous: \(store.directory.absolute("history/\(name)-\(renewal.previous.serial).crt"))")
+            report.say("  \(store.directory.certificatePath(of: name))")
+            report.say(
+                "  \(store.directory.keyPath(of: name)) (0600\(renewal.reusedKey ? ", key kept" : ", new key"))")
+            report.say("  previous: \(Self.historyPath(of: renewal, in: store.directory))")
+            try report.emit { try Self.object(renewal, in: store) }
         } else if let expiringWithin {
             let window = try Self.days(in: expiringWithin)
             let renewals = try store.renewExpiring(
                 within: Double(window) * 86_400, days: days, keyType: keyType, reuseKey: reuseKey)
             if renewals.isEmpty {
-                print("nothing to renew: no active certificate expires within \(window) days")
+                report.say("nothing to renew: no active certificate expires within \(window) days")
             }
             for renewal in renewals {
-                print(
+                report.say(
                     "renewed \(renewal.name): serial \(renewal.certificate.serialHex) (was \(renewal.previous.serial), "
                         + "expiring \(RFC3339.format(renewal.previous.notAfter))), valid until "
                         + RFC3339.format(renewal.certificate.notAfter))
             }
+            try report.emit {
+                ["within_days": window, "renewed": try renewals.map { try Self.object($0, in: store) }]
+            }
         }
+    }
+
+    /// Where the certificate a renewal replaced now is.
+    static func historyPath(of renewal: Renewal, in directory: PKIDirectory) -> String {
+        directory.absolute("\(PKIDirectory.historyFolder)/\(renewal.name)-\(renewal.previous.serial).crt")
+    }
+
+    /// The `--json` record of one renewal.
+    static func object(_ renewal: Renewal, in store: PKIStore) throws -> [String: Any] {
+        let directory = store.directory
+        let previous = historyPath(of: renewal, in: directory)
+        var object = try ReportOptions.record(
+            store.inventory.current(name: renewal.name), in: directory,
+            files: [directory.certificatePath(of: renewal.name)]
+                + (renewal.reusedKey ? [] : [directory.keyPath(of: renewal.name)])
+                + (FileManager.default.fileExists(atPath: previous) ? [previous] : []))
+        object["reused_key"] = renewal.reusedKey
+        object["previous"] = [
+            "serial": renewal.previous.serial, "not_after": RFC3339.format(renewal.previous.notAfter),
+            "certificate_path": previous,
+        ]
+        return object
     }
 }

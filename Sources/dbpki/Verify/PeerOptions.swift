@@ -10,7 +10,8 @@ struct PeerOptions: ParsableArguments {
     @Option(help: "The IPv4 or IPv6 address the certificate must be valid for.")
     var ip: String?
 
-    func validate() throws {
+    /// Called by the commands' `check()` (not `validate()`, so an unknown option is reported first).
+    func check() throws {
         if host != nil && ip != nil { throw ValidationError("give --host or --ip, not both") }
         if let host, IPAddress(host) != nil {
             throw ValidationError("'\(host)' is an IP address: use --ip \(host)")

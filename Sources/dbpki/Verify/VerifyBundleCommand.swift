@@ -2,7 +2,7 @@ import ArgumentParser
 import DBPKI
 import Foundation
 
-struct VerifyBundleCommand: ParsableCommand {
+struct VerifyBundleCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundle",
         abstract: "Check a client download (-crt.zip or MongoDB-CA.crt) before it is uploaded or shipped.",
@@ -15,13 +15,16 @@ struct VerifyBundleCommand: ParsableCommand {
             as with verify chain's LEAF, the first certificate in the file is the server's and any further ones are \
             its intermediates.
 
-            Exit status: 0 fit to ship, 1 unfit (one line per problem on stderr), 64 or more for usage or input \
-            errors.
+            --json prints one object, fit or not: path, fit_to_ship, problems (the unfit: lines), at (RFC 3339), \
+            ca_certificates (subject, issuer, serial, not_after, fingerprint_sha256, as in 'dbpki list --json') \
+            and client_certificates (entry names).
 
             Examples:
               dbpki verify bundle out/db1-crt.zip --server-cert pki/issued/db1.crt --host db1.example.com
               dbpki verify bundle out/MongoDB-CA.crt --at 2027-06-01T00:00:00Z --backend both
-            """
+              dbpki verify bundle out/db1-crt.zip --json | jq -r '.problems[]'
+
+            """ + ExitStatus.help("verify bundle")
     )
 
     @Argument(help: "The download: a -crt.zip or a PEM file such as MongoDB-CA.crt.", completion: .file())
@@ -42,7 +45,10 @@ struct VerifyBundleCommand: ParsableCommand {
     @Option(help: "The engine: openssl, gnutls, or both (fit only when both agree).")
     var backend: CrossCheckChoice = .openssl
 
-    func validate() throws {
+    @OptionGroup var output: ReportOptions
+
+    func check() throws {
+        try name.check()
         if name.peer != nil && serverCert == nil { throw ValidationError("--host and --ip need --server-cert") }
     }
 
@@ -54,6 +60,18 @@ struct VerifyBundleCommand: ParsableCommand {
             .check(
                 path: path, serverCertificate: server.first, serverIntermediates: Array(server.dropFirst()),
                 peer: name.peer)
+        try output.emit {
+            [
+                "path": path, "fit_to_ship": report.isFitToShip, "problems": report.problems,
+                "at": RFC3339.format(time), "client_certificates": report.clientCertificates,
+                "ca_certificates": report.caCertificates.map { ca -> [String: Any] in
+                    [
+                        "subject": ca.subject, "issuer": ca.issuer, "serial": ca.serialHex,
+                        "not_after": RFC3339.format(ca.notAfter), "fingerprint_sha256": ca.fingerprintHex,
+                    ]
+                },
+            ]
+        }
         guard report.isFitToShip else {
             for problem in report.problems { CLIOutput.stderr("unfit: \(problem)") }
             throw ExitCode(1)
@@ -61,7 +79,7 @@ struct VerifyBundleCommand: ParsableCommand {
         let clients =
             report.clientCertificates.isEmpty
             ? "" : ", client certificate \(report.clientCertificates.joined(separator: ", "))"
-        print(
+        output.say(
             "fit to ship: \(path) (\(report.caCertificates.count) CA certificate\(report.caCertificates.count == 1 ? "" : "s")\(clients))"
         )
     }

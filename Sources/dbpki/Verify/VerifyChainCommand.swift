@@ -2,7 +2,7 @@ import ArgumentParser
 import DBPKI
 import Foundation
 
-struct VerifyChainCommand: ParsableCommand {
+struct VerifyChainCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "chain",
         abstract: "Validate a certificate's path to trusted CAs, its name, time, purpose and revocation.",
@@ -14,13 +14,16 @@ struct VerifyChainCommand: ParsableCommand {
             With --backend both, OpenSSL and GnuTLS answer the same question under the same policy; the \
             certificate is valid only when both accept it, and any disagreement is reported on stderr.
 
-            Exit status: 0 valid, 1 invalid (the reasons on stderr), 64 or more for usage or input errors.
+            --json prints one object, valid or not: valid, subject, fingerprint_sha256 (the leaf's), disagreement, \
+            and engines (per engine: engine, valid, failures [{reason, message, depth}]).
 
             Examples:
               dbpki verify chain db1.crt --trust ca.crt --host db1.example.com
               dbpki verify chain db1.crt --trust ca.crt --ip 10.0.0.5 --at 2027-01-01T00:00:00Z --backend both
               dbpki verify chain client.crt --trust ca.crt --purpose client --crl ca.crl
-            """
+              dbpki verify chain db1.crt --trust ca.crt --json | jq '.engines[].failures'
+
+            """ + ExitStatus.help("verify chain")
     )
 
     @Argument(
@@ -51,10 +54,10 @@ struct VerifyChainCommand: ParsableCommand {
     @Option(help: "The engine: openssl, gnutls, or both (valid only when both accept).")
     var backend: CrossCheckChoice = .openssl
 
-    @Flag(help: "Print the result as a JSON record on stdout.")
-    var json = false
+    @OptionGroup var report: ReportOptions
 
-    func validate() throws {
+    func check() throws {
+        try name.check()
         let range = VerificationPolicy.maxIntermediatesRange
         if let maxIntermediates, !range.contains(maxIntermediates) {
             throw ValidationError("--max-intermediates must be \(range.lowerBound) to \(range.upperBound)")
@@ -71,11 +74,10 @@ struct VerifyChainCommand: ParsableCommand {
         let leafInfo = try PKIError.locating(leaf) { try engines[0].parseCertificate(der: request.leaf) }
         let outcome = try ChainVerifier(engines: engines).verify(request)
 
-        if json {
-            let report = VerificationReport(leaf: leafInfo, outcome: outcome)
-            print(try report.jsonText())
+        if report.json {
+            print(try VerificationReport(leaf: leafInfo, outcome: outcome).jsonText())
         } else if outcome.isValid {
-            print("valid: \(leafInfo.subject) (\(outcome.results.map(\.engine.name).joined(separator: "+")))")
+            report.say("valid: \(leafInfo.subject) (\(outcome.results.map(\.engine.name).joined(separator: "+")))")
         }
         for line in outcome.disagreementReport {
             CLIOutput.stderr("disagreement on \(leafInfo.subject): \(line)")

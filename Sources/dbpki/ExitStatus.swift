@@ -1,0 +1,118 @@
+/// Every exit status dbpki uses, and which command uses which: one table, from which each
+/// command's `--help` (and so its man page) gets its "Exit status:" list, so the help, the
+/// man pages and the CLI test that provokes each status all say the same.
+///
+/// The codes follow sysexits(3) (64 and up, see `CLIOutput.exitCode(for:)`); 1 is an answer
+/// that is "no" (an invalid chain, an unfit bundle, a refusal); `audit` keeps the
+/// monitoring-plugin convention (0 ok, 1 warning, 2 critical, 3 unknown).
+struct ExitStatus: Hashable, Sendable {
+    /// The status the process exits with.
+    let code: Int32
+    /// What it means for this command, in a few words.
+    let meaning: String
+
+    init(_ code: Int32, _ meaning: String) {
+        self.code = code
+        self.meaning = meaning
+    }
+
+    static func ok(_ meaning: String) -> ExitStatus { ExitStatus(0, meaning) }
+    static func no(_ meaning: String) -> ExitStatus { ExitStatus(1, meaning) }
+
+    static let usage = ExitStatus(64, "usage: an unknown option, a missing or refused value")
+    static let dataError = ExitStatus(65, "bad data: an input that is not a certificate (or not the one expected)")
+    static let dataErrorPKI = ExitStatus(65, "bad data: a PKI file does not decode or match the inventory (see doctor)")
+    static let noInput = ExitStatus(66, "no input: a file that does not exist")
+    static let noPKI = ExitStatus(66, "no input: no CA in the PKI directory, or no certificate NAME")
+    static let unavailable = ExitStatus(69, "unavailable: PEM with RFC 1421 headers or a TRUSTED CERTIFICATE block")
+    static let unavailableKey = ExitStatus(69, "unavailable: a legacy encrypted key (PEM with RFC 1421 headers)")
+    static let software = ExitStatus(70, "internal error: an engine failure dbpki does not expect")
+    static let cantCreate = ExitStatus(73, "cannot create: it exists already")
+    static let ioError = ExitStatus(74, "I/O error: a file or the PKI directory cannot be read or written")
+
+    /// The statuses of each command, by its path below `dbpki` ("ca retire-old"; "" is dbpki itself).
+    static let table: [String: [ExitStatus]] = [
+        "": [.ok("success, --help or --version"), .usage],
+        "init": [
+            .ok("the CA was created"), .usage, .cantCreate.because("the PKI already has a CA"), .ioError, .software,
+        ],
+        "issue": [
+            .ok("the certificate was issued"), .usage, .dataErrorPKI, .noPKI.because("no CA in the PKI directory"),
+            .unavailableKey, .cantCreate.because("NAME is issued already (use --force or dbpki renew)"), .ioError,
+            .software,
+        ],
+        "renew": [
+            .ok("renewed (or nothing was due)"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
+        ],
+        "ca": [.ok("help shown"), .usage],
+        "ca rollover": [
+            .ok("the new CA issues from now on"), .usage, .dataErrorPKI, .noPKI.because("no CA in the PKI directory"),
+            .unavailableKey, .cantCreate.because("a rollover is already in progress"), .ioError, .software,
+        ],
+        "ca status": [.ok("status shown"), .usage, .noPKI.because("no CA in the PKI directory"), .ioError],
+        "ca retire-old": [
+            .ok("the old CA was retired"),
+            .no("refused: active certificates are still signed by the old CA"),
+            .usage, .noPKI.because("no CA in the PKI directory, or no rollover in progress"), .ioError,
+        ],
+        "list": [.ok("inventory shown"), .usage, .noPKI.because("no CA in the PKI directory"), .ioError],
+        "revoke": [
+            .ok("recorded as revoked"), .usage, .noPKI, .cantCreate.because("it is revoked already"), .ioError,
+        ],
+        "crl": [
+            .ok("the CRL was written"), .usage, .dataErrorPKI,
+            .noPKI.because("no CA in the PKI directory, or no old CA for --ca old"),
+            .unavailable.because("reason codes on GnuTLS (see --no-reasons); a legacy PEM key"),
+            .ioError, .software,
+        ],
+        "doctor": [
+            .ok("files and inventory agree"), .no("problems found (one line each on stdout)"), .usage,
+            .noPKI.because("no CA in the PKI directory"), .ioError, .software,
+        ],
+        "bundle": [.ok("help shown"), .usage],
+        "bundle mongodb": [
+            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
+        ],
+        "bundle redis": [
+            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
+        ],
+        "inspect": [.ok("certificates shown"), .usage, .dataError, .noInput, .unavailable, .ioError, .software],
+        "audit": [
+            .ok("every certificate ok"), .no("some certificate in a warn stage"),
+            ExitStatus(2, "some certificate expired or expiring today, or any finding"),
+            ExitStatus(3, "an input could not be read or held no certificate, and nothing worse"),
+            .usage, .ioError.because("the report cannot be written (--output)"),
+        ],
+        "verify": [.ok("help shown"), .usage],
+        "verify chain": [
+            .ok("valid"), .no("invalid (the reasons on stderr)"), .usage, .dataError, .noInput, .unavailable, .ioError,
+            .software,
+        ],
+        "verify bundle": [
+            .ok("fit to ship"), .no("unfit (one line per problem on stderr)"), .usage,
+            .dataError.because("--server-cert is not a certificate"), .noInput,
+            .unavailable.because("--server-cert holds a PEM form dbpki does not read"), .ioError, .software,
+        ],
+        "version": [.ok("versions shown"), .usage],
+    ]
+
+    /// The same status with a meaning particular to one command.
+    func because(_ meaning: String) -> ExitStatus {
+        let kind = self.meaning.prefix { $0 != ":" }
+        return ExitStatus(code, "\(kind): \(meaning)")
+    }
+
+    /// The statuses of the command at `path` ("ca retire-old").
+    static func of(_ path: String) -> [ExitStatus] {
+        guard let statuses = table[path] else { preconditionFailure("no exit statuses for 'dbpki \(path)'") }
+        return statuses.sorted { $0.code < $1.code }
+    }
+
+    /// The "Exit status:" block each command's discussion ends with, after a blank line; one line per
+    /// status, each short enough not to wrap in an 80-column `--help`.
+    static func help(_ path: String) -> String {
+        "\nExit status:\n"
+            + of(path).map { "  \(String($0.code).padding(toLength: 4, withPad: " ", startingAt: 0))\($0.meaning)" }
+            .joined(separator: "\n")
+    }
+}
