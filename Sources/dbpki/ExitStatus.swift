@@ -71,10 +71,12 @@ struct ExitStatus: Hashable, Sendable {
         ],
         "bundle": [.ok("help shown"), .usage],
         "bundle mongodb": [
-            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
+            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey,
+            .cantCreate.because("OUT or OUT/server is a file or a symbolic link"), .ioError, .software,
         ],
         "bundle redis": [
-            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
+            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey,
+            .cantCreate.because("OUT or OUT/server is a file or a symbolic link"), .ioError, .software,
         ],
         "inspect": [.ok("certificates shown"), .usage, .dataError, .noInput, .unavailable, .ioError, .software],
         "audit": [

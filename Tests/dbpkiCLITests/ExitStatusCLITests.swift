@@ -226,7 +226,10 @@ struct ExitStatusCLITests {
                 p(65, ["bundle", String(kind), "db1", "--dir", x.badCA, "--out", out]),
                 p(66, ["bundle", String(kind), "nosuch", "--dir", pki, "--out", out]),
                 p(69, ["bundle", String(kind), "db1", "--dir", x.legacyKeys, "--out", out]),
-                p(74, ["bundle", String(kind), "db1", "--dir", pki, "--out", x.regularFile]),
+                p(73, ["bundle", String(kind), "db1", "--dir", pki, "--out", x.regularFile]),
+                Provocation(
+                    arguments: ["bundle", String(kind), "db1", "--dir", pki, "--out", out], status: 74,
+                    environment: ["DBPKI_DIR": "", "DBPKI_FAILPOINT": "bundle.write-1:EIO"]),
             ]
         case "inspect":
             return [

@@ -80,7 +80,8 @@ public struct RecordedFiles: Sendable {
                 problem(keyPath, "does not match its certificate (\(label))")
             }
         } catch let error as PKIError {
-            problem(keyPath, "cannot be read as a key (\(error.message))")
+            // An unsupported key format (legacy PEM encryption) stays unsupported, not bad data.
+            problem(keyPath, "cannot be read as a key (\(error.message))", code: error.code)
         } catch {
             problem(keyPath, "cannot be read as a key")
         }
