@@ -177,7 +177,7 @@ public final class PKIStore {
         var operation = JournalOperation(
             kind: kind, summary: summary, state: "pending", moves: moves, startedAt: date, finishedAt: nil)
         try inventory.write { db in
-            try Inventory.apply(changes, in: db)
+            _ = try Inventory.apply(changes, in: db)
             try operation.insert(db)
         }
         staged = []
