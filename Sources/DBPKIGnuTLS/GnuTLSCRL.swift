@@ -102,21 +102,12 @@ extension GnuTLSBackend {
 final class GnuTLSCRLHandle {
     let handle: gnutls_x509_crl_t
 
-    init() throws {
-        var crl: gnutls_x509_crl_t?
-        try GnuTLSError.check(gnutls_x509_crl_init(&crl), "cannot create a CRL")
-        guard let crl else { throw PKIError(.engine, "cannot create a CRL") }
-        handle = crl
-    }
+    init() throws { handle = try GnuTLSObject.make("a CRL", gnutls_x509_crl_init) }
 
     /// Decodes one DER CRL; anything but exactly one DER SEQUENCE is refused.
     convenience init(der: [UInt8]) throws {
-        guard DERReader.isSingleSequence(der) else {
-            throw PKIError(.invalidInput, "not a DER CRL (truncated, or bytes after it)")
-        }
         try self.init()
-        let code = GnuTLSDatum.with(der) { gnutls_x509_crl_import(handle, $0, GNUTLS_X509_FMT_DER) }
-        try GnuTLSError.check(code, "cannot decode the CRL", .invalidInput)
+        try GnuTLSObject.importDER(der, "CRL") { gnutls_x509_crl_import(handle, $0, GNUTLS_X509_FMT_DER) }
     }
 
     deinit { gnutls_x509_crl_deinit(handle) }

@@ -6,21 +6,12 @@ final class GnuTLSCertificateHandle {
     let handle: gnutls_x509_crt_t
 
     /// An empty certificate, to be filled in and signed.
-    init() throws {
-        var crt: gnutls_x509_crt_t?
-        try GnuTLSError.check(gnutls_x509_crt_init(&crt), "cannot create a certificate")
-        guard let crt else { throw PKIError(.engine, "cannot create a certificate") }
-        handle = crt
-    }
+    init() throws { handle = try GnuTLSObject.make("a certificate", gnutls_x509_crt_init) }
 
     /// Decodes one DER certificate; anything but exactly one DER SEQUENCE is refused.
     convenience init(der: [UInt8]) throws {
-        guard DERReader.isSingleSequence(der) else {
-            throw PKIError(.invalidInput, "not a DER certificate (truncated, or bytes after it)")
-        }
         try self.init()
-        let code = GnuTLSDatum.with(der) { gnutls_x509_crt_import(handle, $0, GNUTLS_X509_FMT_DER) }
-        try GnuTLSError.check(code, "cannot decode the certificate", .invalidInput)
+        try GnuTLSObject.importDER(der, "certificate") { gnutls_x509_crt_import(handle, $0, GNUTLS_X509_FMT_DER) }
     }
 
     deinit { gnutls_x509_crt_deinit(handle) }

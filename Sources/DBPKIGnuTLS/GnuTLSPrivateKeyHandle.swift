@@ -5,20 +5,14 @@ import DBPKI
 final class GnuTLSPrivateKeyHandle {
     let handle: gnutls_x509_privkey_t
 
-    init() throws {
-        var key: gnutls_x509_privkey_t?
-        try GnuTLSError.check(gnutls_x509_privkey_init(&key), "cannot create a private key")
-        guard let key else { throw PKIError(.engine, "cannot create a private key") }
-        handle = key
-    }
+    init() throws { handle = try GnuTLSObject.make("a private key", gnutls_x509_privkey_init) }
 
     /// Decodes unencrypted PKCS#8 DER (the form ``PrivateKey`` holds).
     convenience init(pkcs8: [UInt8]) throws {
         try self.init()
-        let code = GnuTLSDatum.with(pkcs8) {
+        try GnuTLSObject.importDER(pkcs8, "PKCS#8 private key", singleSequence: false) {
             gnutls_x509_privkey_import_pkcs8(handle, $0, GNUTLS_X509_FMT_DER, nil, GNUTLS_PKCS_PLAIN.rawValue)
         }
-        try GnuTLSError.check(code, "cannot decode the PKCS#8 private key", .invalidInput)
     }
 
     deinit { gnutls_x509_privkey_deinit(handle) }

@@ -5,18 +5,14 @@ import DBPKI
 final class GnuTLSPublicKeyHandle {
     let handle: gnutls_pubkey_t
 
-    init() throws {
-        var key: gnutls_pubkey_t?
-        try GnuTLSError.check(gnutls_pubkey_init(&key), "cannot create a public key")
-        guard let key else { throw PKIError(.engine, "cannot create a public key") }
-        handle = key
-    }
+    init() throws { handle = try GnuTLSObject.make("a public key", gnutls_pubkey_init) }
 
     /// Decodes SubjectPublicKeyInfo DER.
     convenience init(spki: [UInt8]) throws {
         try self.init()
-        let code = GnuTLSDatum.with(spki) { gnutls_pubkey_import(handle, $0, GNUTLS_X509_FMT_DER) }
-        try GnuTLSError.check(code, "cannot decode the SubjectPublicKeyInfo", .invalidInput)
+        try GnuTLSObject.importDER(spki, "SubjectPublicKeyInfo", singleSequence: false) {
+            gnutls_pubkey_import(handle, $0, GNUTLS_X509_FMT_DER)
+        }
     }
 
     deinit { gnutls_pubkey_deinit(handle) }

@@ -1,21 +1,9 @@
 /// Quoting for the configuration files dbpki writes, so a path with spaces or
 /// quotes cannot break (or inject into) a config.
 enum ConfigText {
-    /// A YAML double-quoted scalar.
-    static func yaml(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\0"..."\u{1f}", "\u{7f}": out += "\\x" + Hex.encode([UInt8(scalar.value)])
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted scalar: YAML 1.2 reads every JSON string literal as one, with the
+    /// same escapes, so the JSON quoting serves.
+    static func yaml(_ value: String) -> String { QuotedText.json(value) }
 
     /// A redis.conf argument: bare when safe, else double-quoted with escapes.
     static func redis(_ value: String) -> String {

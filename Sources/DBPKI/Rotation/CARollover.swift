@@ -48,24 +48,16 @@ extension PKIStore {
         }
         let key = try backend.generatePrivateKey(keyType ?? KeyType.matching(authority.info.publicKey))
         Failpoint.hit("rollover.after-key")
-        let info = try sign(.rootCA(name: newName, days: days), key: key, authority: nil)
-        let date = now
+        let (info, record, files) = try newRootCA(name: newName, days: days, key: key)
         let previous = current
         current.caRole = .old
         current.certificatePath = "ca-old.crt"
         current.keyPath = "ca-old.key"
         let demoted = current
-        let record = InventoryRecord(
-            certificate: info, name: newName, kind: .ca, profile: CertificateProfile.Role.rootCA.rawValue,
-            issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
-            recordedAt: date)
         try commit(
             kind: "rollover", summary: "new root CA \(info.subject) replaces \(previous.subject)",
-            archives: [("ca.crt", "ca-old.crt"), ("ca.key", "ca-old.key")],
-            newFiles: [
-                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
-                NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
-            ], at: date, changes: [.update(demoted), .insert(record)])
+            archives: [("ca.crt", "ca-old.crt"), ("ca.key", "ca-old.key")], newFiles: files, at: record.recordedAt,
+            changes: [.update(demoted), .insert(record)])
         return (info, demoted)
     }
 

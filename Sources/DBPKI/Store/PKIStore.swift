@@ -251,19 +251,28 @@ public final class PKIStore {
         }
         let key = try backend.generatePrivateKey(keyType)
         Failpoint.hit("init.after-key")
+        let (info, record, files) = try newRootCA(name: name, days: days, key: key)
+        try commit(
+            kind: "init", summary: "root CA \(info.subject)", archives: [], newFiles: files, at: record.recordedAt,
+            changes: [.insert(record)])
+        return info
+    }
+
+    /// A new self-signed root CA for `key`, its inventory record as the current CA, and the
+    /// files it is installed as (`ca.key`, `ca.crt`): what `init` and `ca rollover` both make.
+    func newRootCA(name: String, days: Int, key: PrivateKey) throws -> (
+        info: CertificateInfo, record: InventoryRecord, files: [NewFile]
+    ) {
         let info = try sign(.rootCA(name: name, days: days), key: key, authority: nil)
-        let date = now
         let record = InventoryRecord(
             certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.rootCA.rawValue,
             issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
-            recordedAt: date)
-        try commit(
-            kind: "init", summary: "root CA \(info.subject)", archives: [],
-            newFiles: [
-                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
-                NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
-            ], at: date, changes: [.insert(record)])
-        return info
+            recordedAt: now)
+        let files = [
+            NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
+            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
+        ]
+        return (info, record, files)
     }
 
     /// Issues NAME under `profile` with a new key, signed by the current CA. With `force`
