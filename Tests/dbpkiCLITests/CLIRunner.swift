@@ -78,7 +78,20 @@ private final class PipeReader: @unchecked Sendable {
 
     init(_ handle: FileHandle) {
         Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
+            // read(2) with EINTR retried: FileHandle.readDataToEndOfFile traps on an interrupted
+            // read (a signal such as SIGCHLD landing on this thread), which crashed whole test runs.
+            let fd = handle.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if got > 0 {
+                    data.append(contentsOf: buffer[0..<got])
+                } else if got < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
             done.signal()
         }
     }
