@@ -202,7 +202,8 @@ struct OpenSSLCertificateWriter {
         }
     }
 
-    /// A new `X509_NAME` from attributes in order: UTF8String values, PrintableString for countryName.
+    /// A new `X509_NAME` from attributes in order: UTF8String values, PrintableString for countryName,
+    /// IA5String for domainComponent and emailAddress.
     static func name(_ name: DistinguishedName) throws -> OpaquePointer {
         guard let result = X509_NAME_new() else { throw OpenSSLErrors.error(.engine, "out of memory") }
         do {
@@ -216,6 +217,12 @@ struct OpenSSLCertificateWriter {
                         throw PKIError(.invalidArgument, "countryName '\(attribute.value)' is not a PrintableString")
                     }
                     type = V_ASN1_PRINTABLESTRING
+                } else if attribute.oid == "0.9.2342.19200300.100.1.25" || attribute.oid == "1.2.840.113549.1.9.1" {
+                    // domainComponent and emailAddress are IA5String (RFC 4519 2.4, RFC 5280 A.1), as GnuTLS writes them.
+                    guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                        throw PKIError(.invalidArgument, "'\(attribute.value)' is not an IA5String (\(attribute.oid))")
+                    }
+                    type = V_ASN1_IA5STRING
                 } else {
                     type = V_ASN1_UTF8STRING
                 }

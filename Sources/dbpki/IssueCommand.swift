@@ -9,10 +9,17 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
         discussion: """
             Writes PKI/issued/NAME.crt and PKI/issued/NAME.key (mode 0600). Server certificates (the default) \
             carry serverAuth and every --dns and --ip as a subject alternative name; clients connect by these \
-            names, so give every name and address they use. --client makes a clientAuth certificate. A \
+            names, so give every name and address they use. --client makes a clientAuth certificate; --member one with \
+            both serverAuth and clientAuth, for a MongoDB replica-set or sharded-cluster member (a server to its \
+            clients and a client to its peers; it is listed with kind server). A \
             certificate never outlives its CA. Each certificate is recorded in PKI/inventory.sqlite with a serial \
             that never repeats. --force replaces NAME: the old certificate moves to PKI/history/ and is marked \
             superseded (to keep the same names and profile, use dbpki renew instead).
+
+            --subject "O=Acme,OU=Databases" puts those attributes (among C, ST, L, O, OU and DC) in the subject \
+            before the CN, in the order written; the CN stays NAME. MongoDB recognises its cluster members by \
+            their O, OU and DC, which must be the same on every member, so --member needs --subject with at least \
+            one of them.
 
             --json prints the new certificate's record, with the keys of 'dbpki list --json' (name, kind, serial, \
             issuer, subject, not_before, not_after, status, sans, fingerprint_sha256, certificate_path, key_path, \
@@ -21,6 +28,7 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
             Examples:
               dbpki issue db1 --dir pki --dns db1.example.com --ip 10.0.0.5 --ip fd00::5
               dbpki issue app --dir pki --client
+              dbpki issue rs0-a --dir pki --member --subject "O=Acme,OU=Databases" --dns rs0-a.example.com
               DBPKI_DIR=pki dbpki issue db2 --dns db2.example.com --json | jq -r .serial
 
             """ + ExitStatus.help("issue")
@@ -39,6 +47,11 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
 
     @Flag(help: "Make a client (clientAuth) certificate instead of a server certificate.")
     var client = false
+
+    @Flag(help: "Make a cluster member certificate (serverAuth and clientAuth), for MongoDB replica sets.")
+    var member = false
+
+    @OptionGroup var subject: SubjectOption
 
     @Option(help: "Validity in days (capped at the CA's expiry).")
     var days: Int = CertificateProfile.defaultLeafDays
@@ -65,6 +78,14 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
                 "'\(address)' is not an IPv4 or IPv6 address"
                     + (DNSName.isValid(address) ? ": use --dns \(address)" : ""))
         }
+        if client && member { throw ValidationError("give either --client or --member, not both") }
+        let under = try subject.attributes()
+        let memberTypes: Set<String> = ["2.5.4.10", "2.5.4.11", "0.9.2342.19200300.100.1.25"]
+        if member && !under.attributes.contains(where: { memberTypes.contains($0.oid) }) {
+            throw ValidationError(
+                "--member needs --subject with O, OU or DC (such as \"O=Acme,OU=Databases\"): MongoDB tells cluster "
+                    + "members by these, the same on every member")
+        }
         if !client && dns.isEmpty && ip.isEmpty {
             throw ValidationError(
                 "a server certificate needs at least one --dns or --ip (clients connect by these names)")
@@ -74,10 +95,14 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
 
     func run() throws {
         let addresses = ip.compactMap(IPAddress.init)
+        let under = try subject.attributes()
         let profile: CertificateProfile =
             client
-            ? .client(name: name, dns: dns, ips: addresses, days: days)
-            : .server(name: name, dns: dns, ips: addresses, days: days)
+            ? .client(name: name, dns: dns, ips: addresses, days: days, under: under)
+            : member
+                ? .member(name: name, dns: dns, ips: addresses, days: days, under: under)
+                : .server(name: name, dns: dns, ips: addresses, days: days, under: under)
+        try profile.subject.validate()
         let store = try engine.openStore(try pki.path())
         let directory = store.directory
         let replaced = force ? try store.inventory.current(name: name) : nil
@@ -85,7 +110,7 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
             name: name, profile: profile, keyType: keyType, force: force)
         let names = info.subjectAlternativeNames.map(\.description).joined(separator: ", ")
         report.say(
-            "issued \(client ? "client" : "server") certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "
+            "issued \(client ? "client" : member ? "member" : "server") certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "
                 + "serial \(info.serialHex), valid until \(RFC3339.format(info.notAfter))")
         report.say("  \(directory.certificatePath(of: name))")
         report.say("  \(directory.keyPath(of: name)) (0600)")

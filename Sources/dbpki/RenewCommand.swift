@@ -8,10 +8,11 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
         abstract: "Re-issue a certificate with the same names: new serial, new validity, new key.",
         discussion: """
             renew NAME re-issues PKI/issued/NAME.crt with the same subject, DNS and IP names and profile (server or \
-            client), signed by the PKI's current CA (after 'dbpki ca rollover', the new CA), at the same paths: \
+            client or member), signed by the PKI's current CA (after 'dbpki ca rollover', the new CA), at the same paths: \
             PKI/issued/NAME.crt and PKI/issued/NAME.key (0600). The key is new, of the same type as before unless \
             --key-type, or kept with --reuse-key. The previous certificate moves to PKI/history/NAME-SERIAL.crt and \
-            is marked superseded in the inventory. The validity is --days (default 825), never past the CA's.
+            is marked superseded in the inventory. The validity is --days, or without it the length of the certificate it \
+            replaces (a 20-day certificate renews for 20 days), never past the CA's.
 
             --expiring-within renews every active certificate with less than that left (30d or 30: days), \
             which is what the 30-day expiry alarm asks for, and prints each one it renewed.
@@ -42,8 +43,8 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
     @Flag(help: "Keep the current key instead of making a new one.")
     var reuseKey = false
 
-    @Option(help: "Validity in days (capped at the CA's expiry).")
-    var days: Int = CertificateProfile.defaultLeafDays
+    @Option(help: "Validity in days (default: the replaced certificate's; capped at the CA's expiry).")
+    var days: Int?
 
     @Option(help: "Key type of the new key (default: the same type as the current key).")
     var keyType: KeyType?
@@ -63,7 +64,7 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
         case (.some(let name), nil): try PKIDirectory.validate(name: name)
         case (nil, .some(let window)): _ = try Self.days(in: window)
         }
-        if days < 1 { throw ValidationError("--days must be at least 1") }
+        if let days, days < 1 { throw ValidationError("--days must be at least 1") }
         if reuseKey && keyType != nil {
             throw ValidationError("--reuse-key keeps the key, so it cannot be combined with --key-type")
         }

@@ -35,7 +35,7 @@ FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*(?![\w.])")
 # The story between the README's examples: commands its prose describes but does not show, run
 # before the n-th example with that exact command line.
 BEFORE = {
-    ("dbpki renew --expiring-within 30d --dir pki", 1): [
+    ("dbpki renew --expiring-within 30d --dir pki --days 825", 1): [
         "dbpki issue db2 --dir pki --dns db2.example.com --days 20",
     ],
     ("dbpki ca status --dir pki", 2): [  # "After the servers are re-issued"

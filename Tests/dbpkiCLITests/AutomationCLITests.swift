@@ -90,7 +90,7 @@ struct AutomationCLITests {
         #expect(kept["reused_key"] as? Bool == true)
         #expect(
             kept["files"] as? [String] == [pki + "/issued/db1.crt", keptPrevious["certificate_path"] as? String ?? ""])
-        let due = try Self.json(["renew", "--expiring-within", "900", "--dir", pki] + engine)
+        let due = try Self.json(["renew", "--expiring-within", "900", "--days", "1000", "--dir", pki] + engine)
         #expect(due["within_days"] as? Int == 900)
         let dueRecords = try #require(due["renewed"] as? [[String: Any]])
         #expect(dueRecords.map { $0["name"] as? String } == ["db1"])

@@ -13,6 +13,10 @@ public struct CertificateProfile: Sendable, Hashable {
         case server
         /// A TLS client (clientAuth).
         case client
+        /// A cluster member (serverAuth and clientAuth): a MongoDB replica-set or sharded-cluster
+        /// member is a server to its clients and peers and a client to its peers. Recorded with
+        /// kind `server` and profile `member`.
+        case member
     }
 
     /// The role.
@@ -54,8 +58,12 @@ public struct CertificateProfile: Sendable, Hashable {
     }
 
     /// A root CA profile.
-    public static func rootCA(name: String, days: Int = defaultCADays) -> CertificateProfile {
-        CertificateProfile(role: .rootCA, subject: .commonName(name), subjectAlternativeNames: [], days: days)
+    /// `under` holds the attributes put before the CN (O, OU, ...), in encoded order.
+    public static func rootCA(
+        name: String, days: Int = defaultCADays, under: DistinguishedName = DistinguishedName([])
+    ) -> CertificateProfile {
+        CertificateProfile(
+            role: .rootCA, subject: under.withCommonName(name), subjectAlternativeNames: [], days: days)
     }
 
     /// An intermediate CA profile.
@@ -69,19 +77,31 @@ public struct CertificateProfile: Sendable, Hashable {
 
     /// A TLS server profile: CN is the first name, every name is a SAN.
     public static func server(
-        name: String, dns: [String], ips: [IPAddress], days: Int = defaultLeafDays
+        name: String, dns: [String], ips: [IPAddress], days: Int = defaultLeafDays,
+        under: DistinguishedName = DistinguishedName([])
     ) -> CertificateProfile {
         CertificateProfile(
-            role: .server, subject: .commonName(name),
+            role: .server, subject: under.withCommonName(name),
             subjectAlternativeNames: subjectAlternativeNames(dns: dns, ips: ips), days: days)
     }
 
     /// A TLS client profile.
     public static func client(
-        name: String, dns: [String] = [], ips: [IPAddress] = [], days: Int = defaultLeafDays
+        name: String, dns: [String] = [], ips: [IPAddress] = [], days: Int = defaultLeafDays,
+        under: DistinguishedName = DistinguishedName([])
     ) -> CertificateProfile {
         CertificateProfile(
-            role: .client, subject: .commonName(name),
+            role: .client, subject: under.withCommonName(name),
+            subjectAlternativeNames: subjectAlternativeNames(dns: dns, ips: ips), days: days)
+    }
+
+    /// A cluster member profile (serverAuth and clientAuth): CN is the name, every name a SAN.
+    public static func member(
+        name: String, dns: [String], ips: [IPAddress], days: Int = defaultLeafDays,
+        under: DistinguishedName = DistinguishedName([])
+    ) -> CertificateProfile {
+        CertificateProfile(
+            role: .member, subject: under.withCommonName(name),
             subjectAlternativeNames: subjectAlternativeNames(dns: dns, ips: ips), days: days)
     }
 
@@ -113,6 +133,7 @@ public struct CertificateProfile: Sendable, Hashable {
         case .rootCA, .intermediateCA: []
         case .server: [ExtendedKeyUsage.serverAuth]
         case .client: [ExtendedKeyUsage.clientAuth]
+        case .member: [ExtendedKeyUsage.serverAuth, ExtendedKeyUsage.clientAuth]
         }
     }
 }

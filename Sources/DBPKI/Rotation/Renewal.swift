@@ -13,14 +13,17 @@ public struct Renewal: Sendable {
 }
 
 extension PKIStore {
-    /// Renews NAME: the same subject, names and profile (server or client), signed by the
-    /// current CA with a new serial and validity, at the same paths. The previous
+    /// Renews NAME: the same subject (its O, OU, ... and CN), names and profile (server,
+    /// client or member), signed by the current CA with a new serial, at the same paths. The
+    /// validity is `days`, or when nil the replaced certificate's length (notAfter − notBefore
+    /// less the backdate, in whole days rounded to the nearest, at least 1); either way capped
+    /// by the CA. The previous
     /// certificate moves to `history/NAME-SERIAL.crt` and is marked superseded (a revoked
     /// one stays revoked). The key is new (of `keyType`, or the same type as before)
     /// unless `reuseKey`.
     @discardableResult
     public func renew(
-        name: String, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil, reuseKey: Bool = false
+        name: String, days: Int? = nil, keyType: KeyType? = nil, reuseKey: Bool = false
     ) throws -> Renewal {
         try PKIDirectory.validate(name: name)
         if reuseKey && keyType != nil {
@@ -40,15 +43,22 @@ extension PKIStore {
         // The old key matters only when it is kept: a new key replaces a missing or foreign one.
         let files = try checked(record, key: reuseKey)
         let info = try backend.parseCertificate(der: files.certificates[0])
+        let role: CertificateProfile.Role =
+            record.profile == CertificateProfile.Role.member.rawValue
+            ? .member : record.kind == .client ? .client : .server
+        // The subject as it was, attribute by attribute; a name dbpki cannot read back keeps only the CN, as before.
+        let subject =
+            RFC4514.parseName(info.subject).flatMap { $0.attributes.last?.oid == "2.5.4.3" ? $0 : nil }
+            ?? .commonName(LegacyAdoption.commonName(of: info.subject) ?? name)
+        let length = info.notAfter.timeIntervalSince(info.notBefore) - CertificateProfile.backdate
         let profile = CertificateProfile(
-            role: record.kind == .client ? .client : .server,
-            subject: .commonName(LegacyAdoption.commonName(of: info.subject) ?? name),
+            role: role, subject: subject,
             subjectAlternativeNames: info.subjectAlternativeNames.filter {
                 switch $0 {
                 case .dns, .ip, .email, .uri: true
                 case .other: false
                 }
-            }, days: days)
+            }, days: days ?? Self.wholeDays(length))
         let key: PrivateKey
         if reuseKey, let oldKey = files.key {
             key = oldKey
@@ -64,15 +74,27 @@ extension PKIStore {
         return Renewal(name: name, previous: record, certificate: renewed, reusedKey: reuseKey)
     }
 
+    /// How long a recorded certificate is valid, without the backdate.
+    static func length(of record: InventoryRecord) -> TimeInterval {
+        record.notAfter.timeIntervalSince(record.notBefore) - CertificateProfile.backdate
+    }
+
+    /// A validity length in whole days, rounded to the nearest, at least 1.
+    static func wholeDays(_ interval: TimeInterval) -> Int {
+        max(1, Int((interval / 86_400).rounded()))
+    }
+
     /// Renews every active server and client certificate with less than `window` left
     /// before its notAfter, in name order.
     ///
     /// Refuses, renewing nothing, when the issuing CA itself expires inside the window:
     /// leaves are capped at the CA's notAfter, so renewing could not move them out of the
     /// window and every scheduled run would only issue new serials with the same end date.
-    /// `dbpki ca rollover` is what the alarm asks for then.
+    /// `dbpki ca rollover` is what the alarm asks for then. Refuses too when a due
+    /// certificate would be renewed for no longer than the window (its own length, or
+    /// `days`): it would be due again at once.
     public func renewExpiring(
-        within window: TimeInterval, days: Int = CertificateProfile.defaultLeafDays, keyType: KeyType? = nil,
+        within window: TimeInterval, days: Int? = nil, keyType: KeyType? = nil,
         reuseKey: Bool = false
     ) throws -> [Renewal] {
         let limit = now.addingTimeInterval(window)
@@ -87,6 +109,18 @@ extension PKIStore {
                 "the issuing CA \(authority.subject) expires at \(RFC3339.format(authority.notAfter)), inside the window: "
                     + "renewed certificates cannot outlive it, so renewing \(due.map(\.name).joined(separator: ", ")) "
                     + "would not help", remedy: Remedy(.rolloverCA, directory: directory.path))
+        }
+        // A renewal as long as the window or shorter would be due again at once, and every
+        // scheduled run would renew it again: refused, naming them, so --days can be given.
+        let tooShort = due.map { ($0.name, days ?? Self.wholeDays(Self.length(of: $0))) }.filter {
+            Double($0.1) * 86_400 <= window
+        }
+        if !tooShort.isEmpty {
+            throw PKIError(
+                .invalidArgument,
+                "renewed for \(tooShort.map { "\($0.0) \($0.1) days" }.joined(separator: ", ")), "
+                    + "\(tooShort.count == 1 ? "it" : "they") would be inside the \(Self.wholeDays(window))-day window "
+                    + "again at once: renew for more days than the window")
         }
         return try due.map {
             try renew(name: $0.name, days: days, keyType: keyType, reuseKey: reuseKey)

@@ -243,7 +243,10 @@ public final class PKIStore {
 
     /// Creates the self-signed root CA, refusing to overwrite an existing one.
     @discardableResult
-    public func createCA(name: String, keyType: KeyType, days: Int) throws -> CertificateInfo {
+    /// `under` holds the attributes put before the CN (O, OU, ...), in encoded order.
+    public func createCA(
+        name: String, keyType: KeyType, days: Int, under: DistinguishedName = DistinguishedName([])
+    ) throws -> CertificateInfo {
         guard !directory.hasCA, try inventory.ca(.current) == nil else {
             throw PKIError(
                 .alreadyExists,
@@ -251,7 +254,7 @@ public final class PKIStore {
         }
         let key = try backend.generatePrivateKey(keyType)
         Failpoint.hit("init.after-key")
-        let (info, record, files) = try newRootCA(name: name, days: days, key: key)
+        let (info, record, files) = try newRootCA(name: name, days: days, key: key, under: under)
         try commit(
             kind: "init", summary: "root CA \(info.subject)", archives: [], newFiles: files, at: record.recordedAt,
             changes: [.insert(record)])
@@ -260,10 +263,10 @@ public final class PKIStore {
 
     /// A new self-signed root CA for `key`, its inventory record as the current CA, and the
     /// files it is installed as (`ca.key`, `ca.crt`): what `init` and `ca rollover` both make.
-    func newRootCA(name: String, days: Int, key: PrivateKey) throws -> (
-        info: CertificateInfo, record: InventoryRecord, files: [NewFile]
-    ) {
-        let info = try sign(.rootCA(name: name, days: days), key: key, authority: nil)
+    func newRootCA(name: String, days: Int, key: PrivateKey, under: DistinguishedName = DistinguishedName([])) throws
+        -> (info: CertificateInfo, record: InventoryRecord, files: [NewFile])
+    {
+        let info = try sign(.rootCA(name: name, days: days, under: under), key: key, authority: nil)
         let record = InventoryRecord(
             certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.rootCA.rawValue,
             issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
