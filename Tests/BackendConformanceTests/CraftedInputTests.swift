@@ -1,5 +1,6 @@
 import DBPKIGnuTLS
 import DBPKIOpenSSL
+import DBPKITestSupport
 import Foundation
 import Testing
 
@@ -7,12 +8,7 @@ import Testing
 
 /// The hand-built hostile certificates in testdata/crafted (see its README).
 enum Crafted {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../testdata/crafted").standardizedFileURL
-
-    static func bytes(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
-    }
+    static func bytes(_ name: String) throws -> [UInt8] { try TestData.bytes("crafted/" + name) }
 
     static func certificate(_ name: String) throws -> [UInt8] {
         try CertificateDecoder.certificates(from: bytes(name))[0]

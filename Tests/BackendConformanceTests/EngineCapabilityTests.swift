@@ -1,5 +1,6 @@
 import DBPKI
 import DBPKIOpenSSL
+import DBPKITestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import DBPKI
+import DBPKITestSupport
 import Testing
 
 @Suite("Keys behave the same on every engine")

@@ -1,3 +1,4 @@
+import DBPKITestSupport
 import Foundation
 import Testing
 import ZIPFoundation
@@ -104,8 +105,7 @@ struct BundleTests {
 
     @Test func aHeaderSeekingPastTheEndIsAProblemNotATrap() throws {
         // Found by Fuzz/FuzzZip: ZIPFoundation's in-memory reader trapped on this archive.
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../testdata/zips/seek-past-end.zip").standardizedFileURL.path
+        let path = TestData.path("zips/seek-past-end.zip")
         let bytes = try InputFile.read(path)
         if let contents = try? ZipReader.read(bytes) {
             #expect(contents.files.allSatisfy { $0.contents.count <= ZipReader.maximumEntrySize })
@@ -116,9 +116,9 @@ struct BundleTests {
 @Suite("Atomic files")
 struct AtomicFileTests {
     @Test func keysAreCreatedPrivateAndExistingFilesAreKept() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-atomic-\(UUID())").path
+        let scratch = try ScratchFolder()
+        let folder = scratch.file("keys")
         try AtomicFile.makeDirectory(folder)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/k.key"
         try AtomicFile.write("secret", to: path, mode: AtomicFile.privateMode, overwrite: false)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)

@@ -1,5 +1,6 @@
 import DBPKI
 import DBPKIGnuTLS
+import DBPKITestSupport
 import Foundation
 import Testing
 
