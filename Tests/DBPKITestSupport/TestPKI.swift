@@ -38,11 +38,12 @@ public struct TestPKI: Sendable {
     }
 
     /// A certificate from a hand-made request, for shapes the profiles refuse to make
-    /// (a CA without the CA flag, odd validity). `edit` adjusts the default request.
+    /// (a CA without the CA flag, odd validity, a weak key). `edit` adjusts the default request;
+    /// `key` is the subject's key (a new P-256 key when nil), which also signs when there is no parent.
     public func custom(
-        subject: String, by parent: Issued?, edit: (inout CertificateRequest) -> Void
+        subject: String, key: PrivateKey? = nil, by parent: Issued?, edit: (inout CertificateRequest) -> Void
     ) throws -> Issued {
-        let key = try backend.generatePrivateKey(.ecdsaP256)
+        let key = try key ?? backend.generatePrivateKey(.ecdsaP256)
         let spki = try backend.publicKeyInfo(of: key)
         let keyID = try issuer().keyIdentifier(ofSPKI: spki)
         var request = CertificateRequest(

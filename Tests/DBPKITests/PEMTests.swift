@@ -1,3 +1,4 @@
+import DBPKITestSupport
 import Testing
 
 @testable import DBPKI
@@ -83,5 +84,33 @@ struct CertificateDecoderTests {
             let text = PEM.encode(label: label, der: [0x30, 0x00])
             #expect(try CertificateDecoder.privateKey(from: Array(text.utf8)).format == format)
         }
+    }
+
+    @Test("truncated PEM, wrong labels and TRUSTED CERTIFICATE are clear errors")
+    func pemShapes() throws {
+        let pem = String(decoding: try TestData.bytes("crafted/good.crt"), as: UTF8.self)
+        let der = try TestData.bytes("crafted/good.der")
+        let noEnd = pem.components(separatedBy: "-----END")[0]
+        let cases: [(String, String, String)] = [
+            ("no END line", noEnd, "truncated"),
+            ("half the base64", String(pem.prefix(pem.count / 2)) + "\n-----END CERTIFICATE-----\n", "base64"),
+            ("a CRL label", PEM.encode(label: "X509 CRL", der: der), "found: X509 CRL"),
+            ("a key label", PEM.encode(label: "PRIVATE KEY", der: der), "found: PRIVATE KEY"),
+            ("TRUSTED CERTIFICATE", PEM.encode(label: "TRUSTED CERTIFICATE", der: der), "trust settings"),
+            ("TRUSTED CERTIFICATE after a good one", pem + PEM.encode(label: "TRUSTED CERTIFICATE", der: der), "trust"),
+        ]
+        for (what, text, message) in cases {
+            let error = #expect(throws: PKIError.self, "\(what)") {
+                try CertificateDecoder.certificates(from: Array(text.utf8))
+            }
+            #expect(error?.message.contains(message) == true, "\(what): \(String(describing: error))")
+        }
+    }
+
+    @Test("two DER certificates back to back are not one certificate")
+    func concatenatedDER() throws {
+        let der = try TestData.bytes("crafted/good.der")
+        let error = #expect(throws: PKIError.self) { try CertificateDecoder.certificates(from: der + der) }
+        #expect(error?.message.contains("not PEM or DER") == true)
     }
 }
