@@ -47,6 +47,24 @@ struct BadInputTests {
     }
 
     @Test(
+        "a CRL with trailing bytes, one byte short, empty or an empty SEQUENCE is invalid input",
+        arguments: EngineUnderTest.all)
+    func badCRLsAreInvalidInput(engine: EngineUnderTest) throws {
+        let root = try TestPKI(engine).root()
+        let crl = try engine.backend.createCRL(
+            CRLRequest(
+                thisUpdate: TestPKI.now, nextUpdate: TestPKI.now.addingTimeInterval(TestPKI.day), crlNumber: [1],
+                revoked: [], authorityKeyIdentifier: root.info.subjectKeyIdentifier),
+            issuer: root.der, signingKey: root.key)
+        #expect(try engine.backend.parseCRL(der: crl).crlNumber == [1])
+        for der in [crl + [0], crl + [0, 0], Array(crl.dropLast()), [], [0x30, 0x00]] {
+            #expect("\(der.count) bytes") { try engine.backend.parseCRL(der: der) } throws: {
+                ($0 as? PKIError)?.code == .invalidInput
+            }
+        }
+    }
+
+    @Test(
         "verification of an undecodable leaf, anchor or CRL throws invalid input instead of answering",
         arguments: EngineUnderTest.all)
     func verifyRejectsGarbage(engine: EngineUnderTest) throws {

@@ -5,6 +5,20 @@ import Testing
 
 @Suite("CRLs are made and read the same on every engine")
 struct CRLConformanceTests {
+    /// A CRL for `issuer`, made on `engine`, revoking `serials`; signed by `key` instead of the
+    /// issuer's key to forge one.
+    private func crl(
+        on engine: EngineUnderTest, by issuer: Issued, revoking serials: [[UInt8]], signedBy key: PrivateKey? = nil,
+        thisUpdate: Date = TestPKI.now.addingTimeInterval(-60),
+        nextUpdate: Date = TestPKI.now.addingTimeInterval(7 * TestPKI.day)
+    ) throws -> [UInt8] {
+        let request = CRLRequest(
+            thisUpdate: thisUpdate, nextUpdate: nextUpdate, crlNumber: [0x00, 0x9c],
+            revoked: serials.map { RevokedCertificate(serialNumber: $0, revocationDate: thisUpdate) },
+            authorityKeyIdentifier: issuer.info.subjectKeyIdentifier)
+        return try engine.backend.createCRL(request, issuer: issuer.der, signingKey: key ?? issuer.key)
+    }
+
     @Test("a CRL lists its revoked serials and reads back on either engine", arguments: EngineUnderTest.pairs)
     func crlRoundTrip(pair: EnginePair) throws {
         let pki = TestPKI(pair.maker)
@@ -93,49 +107,50 @@ struct CRLConformanceTests {
     }
 
     @Test(
-        "a revoked leaf is refused at depth 0 alongside its other failures; a CA without a CRL is no failure; a stale or forged CRL is unusable",
+        "a revoked leaf is refused at depth 0 alongside its other failures, and a CA without a CRL is no failure",
         arguments: EngineUnderTest.pairs)
     func crlsAreApplied(pair: EnginePair) throws {
         let chain = try WebChain(pair.maker)
-        let maker = pair.maker.backend
-        func crl(
-            by issuer: Issued, revoking serials: [[UInt8]], signedBy key: PrivateKey? = nil,
-            thisUpdate: Date = TestPKI.now.addingTimeInterval(-60),
-            nextUpdate: Date = TestPKI.now.addingTimeInterval(7 * TestPKI.day)
-        ) throws -> [UInt8] {
-            let request = CRLRequest(
-                thisUpdate: thisUpdate, nextUpdate: nextUpdate, crlNumber: [0x00, 0x9c],
-                revoked: serials.map { RevokedCertificate(serialNumber: $0, revocationDate: thisUpdate) },
-                authorityKeyIdentifier: issuer.info.subjectKeyIdentifier)
-            return try maker.createCRL(request, issuer: issuer.der, signingKey: key ?? issuer.key)
-        }
-        func verify(crls: [[UInt8]], policy: VerificationPolicy = TestPKI.policy()) throws -> VerificationResult {
-            try chain.verify(crls: crls, policy: policy, on: pair.checker)
-        }
         // The root has no CRL here: that is not a failure.
-        #expect(try verify(crls: [try crl(by: chain.intermediate, revoking: [[0x01, 0x02]])]).isValid)
-        let leafCRL = try crl(by: chain.intermediate, revoking: [[0x01, 0x02], chain.leaf.info.serialNumber])
-        let revoked = try verify(crls: [leafCRL])
+        #expect(
+            try chain.verify(
+                crls: [try crl(on: pair.maker, by: chain.intermediate, revoking: [[0x01, 0x02]])], on: pair.checker
+            ).isValid)
+        let leafCRL = try crl(
+            on: pair.maker, by: chain.intermediate, revoking: [[0x01, 0x02], chain.leaf.info.serialNumber])
+        let revoked = try chain.verify(crls: [leafCRL], on: pair.checker)
         #expect(revoked.reasons == [.revoked], "\(revoked.failures)")
         #expect(revoked.failures.first?.depth == 0)
         // Revocation is reported together with other failures.
-        let both = try verify(crls: [leafCRL], policy: TestPKI.policy(peer: .dns("nope.example")))
+        let both = try chain.verify(
+            crls: [leafCRL], policy: TestPKI.policy(peer: .dns("nope.example")), on: pair.checker)
         #expect(Set(both.reasons) == [.revoked, .hostnameMismatch], "\(both.failures)")
         // An empty CRL from the root: the intermediate is checked and fine.
-        let rootCRL = try crl(by: chain.root, revoking: [])
+        let rootCRL = try crl(on: pair.maker, by: chain.root, revoking: [])
         let rootCRLInfo = try pair.checker.backend.parseCRL(der: rootCRL)
         #expect(rootCRLInfo.revoked.isEmpty && rootCRLInfo.crlNumber == [0x00, 0x9c])
-        #expect(try verify(crls: [rootCRL]).isValid)
+        #expect(try chain.verify(crls: [rootCRL], on: pair.checker).isValid)
+    }
+
+    @Test(
+        "a CRL past its nextUpdate, or signed by another key than its issuer's, is unusable",
+        arguments: EngineUnderTest.pairs)
+    func staleAndForgedCRLsAreUnusable(pair: EnginePair) throws {
+        let chain = try WebChain(pair.maker)
+        let rootCRL = try crl(on: pair.maker, by: chain.root, revoking: [])
+        #expect(try chain.verify(crls: [rootCRL], on: pair.checker).isValid)
         // Later than nextUpdate the CRL is unusable.
         let late = TestPKI.policy(at: TestPKI.now.addingTimeInterval(8 * TestPKI.day))
-        #expect(try verify(crls: [rootCRL], policy: late).reasons == [.invalidCRL])
+        #expect(try chain.verify(crls: [rootCRL], policy: late, on: pair.checker).reasons == [.invalidCRL])
         let stale = try crl(
-            by: chain.intermediate, revoking: [], thisUpdate: TestPKI.now.addingTimeInterval(-20 * TestPKI.day),
+            on: pair.maker, by: chain.intermediate, revoking: [],
+            thisUpdate: TestPKI.now.addingTimeInterval(-20 * TestPKI.day),
             nextUpdate: TestPKI.now.addingTimeInterval(-10 * TestPKI.day))
-        #expect(try verify(crls: [stale]).reasons == [.invalidCRL])
+        #expect(try chain.verify(crls: [stale], on: pair.checker).reasons == [.invalidCRL])
         // A CRL claiming to be the intermediate's but signed by another key is unusable.
-        let forged = try crl(by: chain.intermediate, revoking: [chain.leaf.info.serialNumber], signedBy: chain.root.key)
-        let forgedResult = try verify(crls: [forged])
+        let forged = try crl(
+            on: pair.maker, by: chain.intermediate, revoking: [chain.leaf.info.serialNumber], signedBy: chain.root.key)
+        let forgedResult = try chain.verify(crls: [forged], on: pair.checker)
         #expect(!forgedResult.isValid && forgedResult.reasons.contains(.invalidCRL), "\(forgedResult.failures)")
         // GnuTLS reports nothing else (see the engine-specific tests); OpenSSL also reports the leaf revoked.
     }

@@ -287,7 +287,7 @@ struct VerificationConformanceTests {
     }
 
     @Test(
-        "a good chain is valid with a duplicated anchor, spare certificates among the intermediates, its host in any case or under its wildcard, its IP, no purpose, or its intermediate as the anchor",
+        "a good chain is valid with a duplicated anchor, spare certificates among the intermediates, its host in any case or under its wildcard, its IP, or no purpose",
         arguments: EngineUnderTest.all)
     func goodChainVariants(engine: EngineUnderTest) throws {
         let chain = try WebChain(engine)
@@ -308,9 +308,18 @@ struct VerificationConformanceTests {
             #expect(result.isValid, "\(peer): \(result.failures)")
         }
         #expect(try chain.verify(policy: TestPKI.policy(purpose: nil)).isValid)
-        #expect(try chain.verify(intermediates: [], anchors: [chain.intermediate]).isValid)
-        // A trust anchor verifies against itself.
-        #expect(try chain.verify(chain.root, intermediates: [], policy: TestPKI.policy(purpose: nil)).isValid)
+    }
+
+    @Test("an intermediate may be the anchor, and an anchor verifies against itself", arguments: EngineUnderTest.all)
+    func anyCAMayBeTheAnchor(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let underIntermediate = try chain.verify(intermediates: [], anchors: [chain.intermediate])
+        #expect(underIntermediate.isValid, "\(underIntermediate.failures)")
+        let rootAlone = try chain.verify(chain.root, intermediates: [], policy: TestPKI.policy(purpose: nil))
+        #expect(rootAlone.isValid, "\(rootAlone.failures)")
+        let intermediateAlone = try chain.verify(
+            chain.intermediate, intermediates: [], anchors: [chain.intermediate], policy: TestPKI.policy(purpose: nil))
+        #expect(intermediateAlone.isValid, "\(intermediateAlone.failures)")
     }
 
     @Test(
@@ -331,7 +340,7 @@ struct VerificationConformanceTests {
     }
 
     @Test(
-        "a time failure is the only failure: expired after the leaf's notAfter, not yet valid before the notBefore, the anchor's own dates included",
+        "a time failure is the only failure: expired after the leaf's notAfter, not yet valid before the notBefore, the anchor's notBefore included",
         arguments: EngineUnderTest.all)
     func timeFailuresAreReportedAlone(engine: EngineUnderTest) throws {
         let chain = try WebChain(engine)
@@ -343,7 +352,13 @@ struct VerificationConformanceTests {
             chain.root, intermediates: [],
             policy: TestPKI.policy(purpose: nil, at: TestPKI.now.addingTimeInterval(-TestPKI.day)))
         #expect(rootOnly.reasons == [.notYetValid], "\(rootOnly.failures)")
-        // An anchor that has expired while its leaf has not.
+    }
+
+    @Test(
+        "an anchor that has expired while its leaf has not is the one expired certificate",
+        arguments: EngineUnderTest.all)
+    func expiredAnchorAlone(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
         let oldRoot = try chain.pki.custom(subject: "Old Root", by: nil) {
             $0.isCA = true
             $0.keyUsage = [.keyCertSign, .cRLSign]
@@ -457,7 +472,7 @@ struct VerificationConformanceTests {
     }
 
     @Test(
-        "a SHA-1 signature or an RSA key under 2048 bits below the anchor is insecure; a SHA-1 self-signed anchor is fine",
+        "a SHA-1 signature or an RSA key under 2048 bits below the anchor is insecure",
         arguments: EngineUnderTest.all)
     func weakAlgorithmsBelowTheAnchor(engine: EngineUnderTest) throws {
         let chain = try WebChain(engine)
@@ -485,13 +500,18 @@ struct VerificationConformanceTests {
         #expect(weakCA.info.signatureAlgorithmOID == "1.2.840.113549.1.1.5")
         let weak = try chain.verify(weakCA, intermediates: [], anchors: [rsaRoot], policy: TestPKI.policy(purpose: nil))
         #expect(weak.reasons == [.insecureAlgorithm], "\(weak.failures)")
-        // A SHA-1 self-signed anchor is fine: its own signature is not checked.
+    }
+
+    @Test("a SHA-1 self-signed anchor is fine: its own signature is not checked", arguments: EngineUnderTest.all)
+    func sha1AnchorIsFine(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
         let sha1Root = try chain.pki.custom(subject: "SHA-1 Root", by: nil) {
             $0.isCA = true
             $0.keyUsage = [.keyCertSign, .cRLSign]
             $0.extendedKeyUsage = []
             $0.digest = .sha1
         }
+        #expect(sha1Root.info.signatureAlgorithmOID == "1.2.840.10045.4.1")  // ecdsa-with-SHA1
         let underSHA1Root = try chain.pki.custom(subject: "ok.example", by: sha1Root) {
             $0.subjectAlternativeNames = [.dns("ok.example")]
         }

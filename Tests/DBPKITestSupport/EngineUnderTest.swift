@@ -9,6 +9,7 @@ public struct EngineUnderTest: Sendable, CustomTestStringConvertible {
     public let backend: any PKIBackend
     public var testDescription: String { backend.engine.name }
 
+    /// One engine, or a wrapper around one, as a test argument.
     public init(backend: any PKIBackend) { self.backend = backend }
 
     /// Every engine dbpki has; each conformance test runs once per entry.

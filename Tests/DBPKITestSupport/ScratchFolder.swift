@@ -5,6 +5,7 @@ import Foundation
 public final class ScratchFolder {
     public let path: String
 
+    /// Makes a new, empty folder with a unique name.
     public init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-test-\(UUID())").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

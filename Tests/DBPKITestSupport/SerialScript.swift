@@ -7,6 +7,7 @@ public final class SerialScript: @unchecked Sendable {
 
     public init(_ serials: [[UInt8]]) { self.serials = serials }
 
+    /// The next serial, for ``CertificateIssuer/serialNumbers``; once one is left it repeats.
     public func next() -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }

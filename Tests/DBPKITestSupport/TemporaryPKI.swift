@@ -4,6 +4,7 @@ import DBPKI
 /// that open a ``PKIStore``.
 public final class TemporaryPKI {
     public let scratch: ScratchFolder
+    /// Not created yet: a store opened with `create: true` makes it.
     public let directory: PKIDirectory
 
     public init() throws {

@@ -10,9 +10,12 @@ public struct TestPKI: Sendable {
 
     public let backend: any PKIBackend
 
+    /// A test PKI made by `engine`.
     public init(_ engine: EngineUnderTest) { backend = engine.backend }
+    /// A test PKI made by `backend`, for engines the tests wrap or build themselves.
     public init(backend: any PKIBackend) { self.backend = backend }
 
+    /// The core's issuer on this engine, with its clock stopped at `date`.
     public func issuer(at date: Date = TestPKI.now) -> CertificateIssuer {
         CertificateIssuer(backend: backend, now: { date })
     }

@@ -9,6 +9,7 @@ public struct WebChain: Sendable {
     public let intermediate: Issued
     public let leaf: Issued
 
+    /// Makes the chain on `engine`; `intermediatePathLength` nil leaves the intermediate unconstrained.
     public init(_ engine: EngineUnderTest, intermediatePathLength: Int? = 0, leafKeyType: KeyType = .ecdsaP256) throws {
         pki = TestPKI(engine)
         root = try pki.root("Test Root", keyType: .ecdsaP384)

@@ -31,7 +31,8 @@ struct EncryptedKeyCostTests {
         #expect(
             try EncryptedKeyCost.cost(of: EncryptedKeys.pbes2(iterations: [0x01, 0x86, 0xa0]))
                 == .iterations(100_000, kdf: "PBKDF2"))
-        #expect(throws: Never.self) { try EncryptedKeyCost.check(EncryptedKeys.pbes2(iterations: [0x1e, 0x84, 0x80])) }  // 2,000,000
+        // 2,000,000 is the most allowed.
+        #expect(throws: Never.self) { try EncryptedKeyCost.check(EncryptedKeys.pbes2(iterations: [0x1e, 0x84, 0x80])) }
         let error = #expect(throws: PKIError.self) {
             try EncryptedKeyCost.check(EncryptedKeys.pbes2(iterations: [0x1e, 0x84, 0x81]))  // 2,000,001
         }
