@@ -52,15 +52,30 @@ let package = Package(
             ]
         ),
 
+        // What every test target builds on: the engines under test, a test PKI built in code, a
+        // test clock, scratch folders, testdata/ and one process runner whose timeout fires.
+        .target(
+            name: "DBPKITestSupport",
+            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS"],
+            path: "Tests/DBPKITestSupport"
+        ),
+        // The core's logic, with no engine.
         .testTarget(
             name: "DBPKITests",
-            dependencies: ["DBPKI", "ZIPFoundation"]
+            dependencies: ["DBPKI", "DBPKITestSupport", "ZIPFoundation"]
         ),
+        // The same tests run on each engine and each pair of engines, and the x509-limbo suite.
         .testTarget(
             name: "BackendConformanceTests",
-            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS", "ZIPFoundation"]
+            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS", "DBPKITestSupport", "ZIPFoundation"]
         ),
-        .testTarget(name: "dbpkiCLITests", dependencies: ["dbpki"]),
+        // What one engine does that the other does not (its library, its own rules).
+        .testTarget(
+            name: "EngineSpecificTests",
+            dependencies: ["DBPKI", "DBPKIOpenSSL", "DBPKIGnuTLS", "DBPKITestSupport"]
+        ),
+        // The built binary, run as a user runs it.
+        .testTarget(name: "dbpkiCLITests", dependencies: ["dbpki", "DBPKITestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

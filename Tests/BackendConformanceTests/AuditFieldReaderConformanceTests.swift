@@ -1,4 +1,5 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 
@@ -56,14 +57,11 @@ struct AuditFieldReaderConformanceTests {
         return (a, b)
     }
 
-    static let testdata = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../testdata").standardizedFileURL
-
     @Test("every certificate in testdata/chain and testdata/audit reads the same through the fast reader")
     func vendoredCertificates() throws {
         var count = 0
         for folder in ["chain", "audit"] {
-            let url = Self.testdata.appendingPathComponent(folder)
+            let url = TestData.url(folder)
             let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
             for name in names where name.hasSuffix(".crt") || name.hasSuffix(".pem") {
                 let bytes = try [UInt8](Data(contentsOf: url.appendingPathComponent(name)))
@@ -102,7 +100,7 @@ struct AuditFieldReaderConformanceTests {
 
     @Test("x509-limbo certificates both engines parse read the same through the fast reader")
     func limboCertificates() throws {
-        let data = try Data(contentsOf: Self.testdata.appendingPathComponent("x509-limbo/limbo.json"))
+        let data = try Data(contentsOf: TestData.url("x509-limbo/limbo.json"))
         struct Suite: Decodable {
             struct Case: Decodable {
                 let trusted_certs: [String]
@@ -139,7 +137,7 @@ struct AuditFieldReaderConformanceTests {
 
     @Test("the audit asks the engine for a certificate the fast reader declines", arguments: EngineUnderTest.all)
     func fallbackMatchesEngine(engine: EngineUnderTest) throws {
-        let bytes = try [UInt8](Data(contentsOf: Self.testdata.appendingPathComponent("audit/secp256k1.cer")))
+        let bytes = try TestData.bytes("audit/secp256k1.cer")
         let der = try CertificateDecoder.certificates(from: bytes)[0]
         #expect(throws: PKIError.self) { try CertificateFieldReader.read(der: der) }
         guard let info = try? engine.backend.parseCertificate(der: der) else {

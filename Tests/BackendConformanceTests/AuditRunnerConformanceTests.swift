@@ -1,29 +1,8 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 import ZIPFoundation
-
-/// A private folder for one test, removed afterwards.
-final class AuditScratch {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-audit-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let file = path + "/" + name
-        try FileManager.default.createDirectory(
-            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        return file
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
-}
 
 @Suite("dbpki audit's runner on every engine: inputs, dedupe, findings")
 struct AuditRunnerConformanceTests {
@@ -61,7 +40,7 @@ struct AuditRunnerConformanceTests {
         let a = try Self.leaf(pki, "a", by: root, days: 100)
         let b = try Self.leaf(pki, "b", by: root, days: 20)
         let c = try Self.leaf(pki, "c", by: root, days: 5)
-        let scratch = try AuditScratch()
+        let scratch = try ScratchFolder()
         let key = PEM.encode(label: "PRIVATE KEY", der: a.key.pkcs8DER)
         let multi = try scratch.write("multi.pem", Self.pem(root) + Self.pem(a) + Self.pem(b))
         let der = try scratch.write("c.der", c.der)
@@ -98,7 +77,7 @@ struct AuditRunnerConformanceTests {
     func unreadable(engine: EngineUnderTest) throws {
         let pki = TestPKI(engine)
         let root = try pki.root()
-        let scratch = try AuditScratch()
+        let scratch = try ScratchFolder()
         let good = try scratch.write("good.crt", Self.pem(root))
         let key = try scratch.write("only.key", PEM.encode(label: "PRIVATE KEY", der: root.key.pkcs8DER))
         let text = try scratch.write("text.crt", "hello")
@@ -151,7 +130,7 @@ struct AuditRunnerConformanceTests {
         let serial = SerialNumber.random()
         let twinA = try Self.leaf(pki, "twin-a", by: root, days: 100) { $0.serialNumber = serial }
         let twinB = try Self.leaf(pki, "twin-b", by: root, days: 100) { $0.serialNumber = serial }
-        let scratch = try AuditScratch()
+        let scratch = try ScratchFolder()
         let all = [root, shortCA, badCA, outlives, noSAN, client, long, future, twinA, twinB]
         let file = try scratch.write("all.pem", all.map(Self.pem).joined())
         let report = Self.audit(engine, [.path(file)])
@@ -182,14 +161,14 @@ struct AuditRunnerConformanceTests {
             return
         }
         #expect(signed.info.signatureAlgorithmOID == "1.2.840.113549.1.1.5")
-        let scratch = try AuditScratch()
+        let scratch = try ScratchFolder()
         let report = Self.audit(engine, [.path(try scratch.write("sha1.crt", Self.pem(signed)))])
         #expect(report.entries.first?.findings == ["sha1-signature"])
     }
 
     @Test("the vendored weak certificates give their findings on every engine", arguments: EngineUnderTest.all)
     func vendoredWeak(engine: EngineUnderTest) throws {
-        let folder = AuditFieldReaderConformanceTests.testdata.appendingPathComponent("audit").path
+        let folder = TestData.path("audit")
         // They were made valid for a year from when they were made: audit them inside that year.
         let made = try engine.backend.parseCertificate(
             der: CertificateDecoder.certificates(from: InputFile.read(folder + "/rsa-1024.crt"))[0])
@@ -213,7 +192,7 @@ struct AuditRunnerConformanceTests {
     func stages(engine: EngineUnderTest) throws {
         let pki = TestPKI(engine)
         let root = try pki.root()
-        let scratch = try AuditScratch()
+        let scratch = try ScratchFolder()
         var expected = [String: String]()
         var text = ""
         for (days, stage) in [

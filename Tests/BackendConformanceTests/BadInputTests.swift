@@ -1,4 +1,5 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 
@@ -23,11 +24,16 @@ struct BadInputTests {
         }
     }
 
-    @Test("a certificate with trailing bytes is refused", arguments: EngineUnderTest.all)
+    @Test(
+        "a certificate with trailing bytes, one byte short, empty or an empty SEQUENCE is invalid input",
+        arguments: EngineUnderTest.all)
     func trailingBytesAreRefused(engine: EngineUnderTest) throws {
         let root = try TestPKI(engine).root()
-        #expect(throws: PKIError.self) { try engine.backend.parseCertificate(der: root.der + [0]) }
-        #expect(throws: PKIError.self) { try engine.backend.parseCertificate(der: Array(root.der.dropLast())) }
+        for der in [root.der + [0], Array(root.der.dropLast()), [], [0x30, 0x00]] {
+            #expect("\(der.count) bytes") { try engine.backend.parseCertificate(der: der) } throws: {
+                ($0 as? PKIError)?.code == .invalidInput
+            }
+        }
     }
 
     @Test("a key where a certificate is expected is a clear error", arguments: EngineUnderTest.all)
@@ -40,12 +46,53 @@ struct BadInputTests {
         #expect(throws: PKIError.self) { try engine.backend.parseCertificate(der: key.pkcs8DER) }
     }
 
-    @Test("verification of undecodable certificates throws instead of answering", arguments: EngineUnderTest.all)
-    func verifyRejectsGarbage(engine: EngineUnderTest) throws {
+    @Test(
+        "a CRL with trailing bytes, one byte short, empty or an empty SEQUENCE is invalid input",
+        arguments: EngineUnderTest.all)
+    func badCRLsAreInvalidInput(engine: EngineUnderTest) throws {
         let root = try TestPKI(engine).root()
-        #expect(throws: PKIError.self) {
-            try engine.backend.verify(
-                VerificationRequest(leaf: [0x30, 0x00], trustAnchors: [root.der], policy: .init()))
+        let crl = try engine.backend.createCRL(
+            CRLRequest(
+                thisUpdate: TestPKI.now, nextUpdate: TestPKI.now.addingTimeInterval(TestPKI.day), crlNumber: [1],
+                revoked: [], authorityKeyIdentifier: root.info.subjectKeyIdentifier),
+            issuer: root.der, signingKey: root.key)
+        #expect(try engine.backend.parseCRL(der: crl).crlNumber == [1])
+        for der in [crl + [0], crl + [0, 0], Array(crl.dropLast()), [], [0x30, 0x00]] {
+            #expect("\(der.count) bytes") { try engine.backend.parseCRL(der: der) } throws: {
+                ($0 as? PKIError)?.code == .invalidInput
+            }
+        }
+    }
+
+    @Test(
+        "verification of an undecodable leaf, anchor or CRL throws invalid input instead of answering",
+        arguments: EngineUnderTest.all)
+    func verifyRejectsGarbage(engine: EngineUnderTest) throws {
+        let chain = try TestPKI(engine).standardChain()
+        let good = VerificationRequest(
+            leaf: chain.leaf.der, intermediates: [chain.intermediate.der], trustAnchors: [chain.root.der],
+            policy: TestPKI.policy())
+        #expect(try engine.backend.verify(good).isValid)
+        var requests = [String: VerificationRequest]()
+        for leaf: [UInt8] in [[0x30, 0x00], [1]] {
+            var request = good
+            request.leaf = leaf
+            requests["leaf \(leaf)"] = request
+        }
+        requests["trailing byte after the anchor"] = {
+            var request = good
+            request.trustAnchors = [chain.root.der + [0]]
+            return request
+        }()
+        requests["an empty SEQUENCE as a CRL"] = {
+            var request = good
+            request.crls = [[0x30, 0x00]]
+            return request
+        }()
+        for (what, request) in requests {
+            #expect("\(what)") { try engine.backend.verify(request) } throws: {
+                ($0 as? PKIError)?.code == .invalidInput
+            }
         }
     }
 }

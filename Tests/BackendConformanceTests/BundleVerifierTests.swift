@@ -1,16 +1,12 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 import ZIPFoundation
 
-/// Files for one bundle test, removed when the test ends.
-private final class BundleFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-bundle-\(UUID())").path
-    init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
+extension ScratchFolder {
     /// Writes a zip of `entries` (name, type, bytes) and returns its path.
-    func zip(_ name: String, _ entries: [(String, Entry.EntryType, [UInt8])]) throws -> String {
+    fileprivate func zip(_ name: String, _ entries: [(String, Entry.EntryType, [UInt8])]) throws -> String {
         let archive = try Archive(accessMode: .create)
         for (entry, type, bytes) in entries {
             let data = Data(bytes)
@@ -19,12 +15,6 @@ private final class BundleFolder {
             ) { data.subdata(in: Int($0)..<(Int($0) + $1)) }
         }
         return try write(name, [UInt8](archive.data!))
-    }
-
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let file = path + "/" + name
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        return file
     }
 }
 
@@ -41,7 +31,7 @@ struct BundleVerifierTests {
         let pki = TestPKI(engine)
         let root = try pki.root()
         let client = try pki.issue(.client(name: "app"), by: root)
-        let folder = try BundleFolder()
+        let folder = try ScratchFolder()
         let caFile = try folder.write("MongoDB-CA.crt", pem("CERTIFICATE", root.der))
         #expect(try verifier(engine).check(path: caFile).problems == [])
         let zip = try folder.zip(
@@ -60,7 +50,7 @@ struct BundleVerifierTests {
         let pki = TestPKI(engine)
         let root = try pki.root()
         let server = try pki.issue(.server(name: "db1", dns: ["db1.example.com"], ips: []), by: root)
-        let folder = try BundleFolder()
+        let folder = try ScratchFolder()
         let cases: [([UInt8], String)] = [
             (pem("CERTIFICATE", root.der) + pem("PRIVATE KEY", root.key.pkcs8DER), "private key of the CA"),
             (
@@ -82,7 +72,7 @@ struct BundleVerifierTests {
     func hostileZipsAreUnfit(engine: EngineUnderTest) throws {
         let root = try TestPKI(engine).root()
         let ca = pem("CERTIFICATE", root.der)
-        let folder = try BundleFolder()
+        let folder = try ScratchFolder()
         let cases: [([(String, Entry.EntryType, [UInt8])], String)] = [
             ([("ca.crt", .file, ca), ("certs/", .directory, [])], "is a folder"),
             ([("ca.crt", .file, ca), ("../ca.crt", .file, ca)], "contains '..'"),
@@ -110,7 +100,7 @@ struct BundleVerifierTests {
     @Test("CAs must be valid at the given time", arguments: EngineUnderTest.all)
     func expiredCAsAreUnfit(engine: EngineUnderTest) throws {
         let root = try TestPKI(engine).root()
-        let folder = try BundleFolder()
+        let folder = try ScratchFolder()
         let file = try folder.write("MongoDB-CA.crt", pem("CERTIFICATE", root.der))
         let late = BundleVerifier(engines: [engine.backend], time: root.info.notAfter.addingTimeInterval(1))
         #expect(try late.check(path: file).problems.contains { $0.contains("expired") })
@@ -124,7 +114,7 @@ struct BundleVerifierTests {
         let pki = TestPKI(EngineUnderTest.all[0])
         let root = try pki.root()
         let server = try pki.issue(.server(name: "db1", dns: ["db1.example.com"], ips: []), by: root)
-        let folder = try BundleFolder()
+        let folder = try ScratchFolder()
         let file = try folder.write("MongoDB-CA.crt", pem("CERTIFICATE", root.der))
         let both = BundleVerifier(engines: EngineUnderTest.all.map(\.backend), time: at)
         #expect(try both.check(path: file, serverCertificate: server.der, peer: .dns("db1.example.com")).problems == [])

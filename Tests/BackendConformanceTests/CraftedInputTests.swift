@@ -1,18 +1,13 @@
+import DBPKI
 import DBPKIGnuTLS
 import DBPKIOpenSSL
+import DBPKITestSupport
 import Foundation
 import Testing
 
-@testable import DBPKI
-
 /// The hand-built hostile certificates in testdata/crafted (see its README).
 enum Crafted {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../testdata/crafted").standardizedFileURL
-
-    static func bytes(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
-    }
+    static func bytes(_ name: String) throws -> [UInt8] { try TestData.bytes("crafted/" + name) }
 
     static func certificate(_ name: String) throws -> [UInt8] {
         try CertificateDecoder.certificates(from: bytes(name))[0]
@@ -95,14 +90,6 @@ struct CraftedInputTests {
         }
     }
 
-    @Test("GnuTLS reads the non-UTF-8 name; dbpki's name rule rejects it")
-    func nonUTF8NameRule() throws {
-        let info = try GnuTLSBackend().parseCertificate(der: try Crafted.certificate("non-utf8-name.crt"))
-        let outcome = try #require(try Crafted.verify("non-utf8-name.crt", on: [GnuTLSBackend()]))
-        #expect(outcome.results[0].failures.contains { $0.message.contains("not valid UTF-8") }, "\(info.subject)")
-        #expect(NameEncodingRule.problem(inCertificate: try Crafted.certificate("good.crt")) == nil)
-    }
-
     @Test("truncated DER is a clear error on every engine", arguments: EngineUnderTest.all)
     func truncatedDER(engine: EngineUnderTest) throws {
         let truncated = try Crafted.bytes("good-truncated.der")
@@ -114,33 +101,5 @@ struct CraftedInputTests {
                 try engine.backend.parseCertificate(der: Array(good.prefix(cut)))
             }
         }
-    }
-
-    @Test("truncated PEM, wrong labels and TRUSTED CERTIFICATE are clear errors")
-    func pemShapes() throws {
-        let pem = String(decoding: try Crafted.bytes("good.crt"), as: UTF8.self)
-        let der = try Crafted.bytes("good.der")
-        let noEnd = pem.components(separatedBy: "-----END")[0]
-        let cases: [(String, String, String)] = [
-            ("no END line", noEnd, "truncated"),
-            ("half the base64", String(pem.prefix(pem.count / 2)) + "\n-----END CERTIFICATE-----\n", "base64"),
-            ("a CRL label", PEM.encode(label: "X509 CRL", der: der), "found: X509 CRL"),
-            ("a key label", PEM.encode(label: "PRIVATE KEY", der: der), "found: PRIVATE KEY"),
-            ("TRUSTED CERTIFICATE", PEM.encode(label: "TRUSTED CERTIFICATE", der: der), "trust settings"),
-            ("TRUSTED CERTIFICATE after a good one", pem + PEM.encode(label: "TRUSTED CERTIFICATE", der: der), "trust"),
-        ]
-        for (what, text, message) in cases {
-            let error = #expect(throws: PKIError.self, "\(what)") {
-                try CertificateDecoder.certificates(from: Array(text.utf8))
-            }
-            #expect(error?.message.contains(message) == true, "\(what): \(String(describing: error))")
-        }
-    }
-
-    @Test("two DER certificates back to back are not one certificate")
-    func concatenatedDER() throws {
-        let der = try Crafted.bytes("good.der")
-        let error = #expect(throws: PKIError.self) { try CertificateDecoder.certificates(from: der + der) }
-        #expect(error?.message.contains("not PEM or DER") == true)
     }
 }

@@ -1,40 +1,9 @@
 import DBPKI
-import DBPKIOpenSSL
+import DBPKITestSupport
 import Foundation
 import Testing
 
-/// An engine that declares fewer capabilities than it has, forwarding every operation:
-/// if the core asked the engine instead of the declaration, the call would succeed.
-private struct UnderstatedEngine: PKIBackend {
-    let base: any PKIBackend
-    let capabilities: EngineCapabilities
-
-    var engine: Engine { base.engine }
-    var libraryVersion: String { base.libraryVersion }
-    func generatePrivateKey(_ type: KeyType) throws -> PrivateKey { try base.generatePrivateKey(type) }
-    func importPrivateKey(der: [UInt8], format: PrivateKeyFormat, passphrase: String?) throws -> PrivateKey {
-        try base.importPrivateKey(der: der, format: format, passphrase: passphrase)
-    }
-    func exportEncryptedPrivateKey(_ key: PrivateKey, passphrase: String) throws -> [UInt8] {
-        try base.exportEncryptedPrivateKey(key, passphrase: passphrase)
-    }
-    func publicKeyInfo(of key: PrivateKey) throws -> [UInt8] { try base.publicKeyInfo(of: key) }
-    func digest(_ algorithm: DigestAlgorithm, _ data: [UInt8]) throws -> [UInt8] { try base.digest(algorithm, data) }
-    func createCertificate(_ request: CertificateRequest, issuer: [UInt8]?, signingKey: PrivateKey) throws -> [UInt8] {
-        try base.createCertificate(request, issuer: issuer, signingKey: signingKey)
-    }
-    func parseCertificate(der: [UInt8]) throws -> CertificateInfo { try base.parseCertificate(der: der) }
-    func privateKey(_ key: PrivateKey, matchesCertificate der: [UInt8]) throws -> Bool {
-        try base.privateKey(key, matchesCertificate: der)
-    }
-    func verify(_ request: VerificationRequest) throws -> VerificationResult { try base.verify(request) }
-    func createCRL(_ request: CRLRequest, issuer: [UInt8], signingKey: PrivateKey) throws -> [UInt8] {
-        try base.createCRL(request, issuer: issuer, signingKey: signingKey)
-    }
-    func parseCRL(der: [UInt8]) throws -> CRLInfo { try base.parseCRL(der: der) }
-}
-
-@Suite("Engines declare what they can do; the core decides before it asks")
+@Suite("Engines declare what they can do, honestly")
 struct EngineCapabilityTests {
     @Test("each engine's declared capabilities are what it does", arguments: EngineUnderTest.all)
     func declarationsAreHonest(engine: EngineUnderTest) throws {
@@ -53,27 +22,5 @@ struct EngineCapabilityTests {
             #expect(error?.code == .unsupported)
         }
         #expect(engine.backend.capabilities.contains(.crlEntryReasons) == (engine.backend.engine == .openssl))
-    }
-
-    @Test("a CRL with reasons is refused from the declaration, before the engine is asked")
-    func crlReasonsFollowTheDeclaration() throws {
-        let pki = try TemporaryPKI()
-        let engine = UnderstatedEngine(base: OpenSSLBackend(), capabilities: [])
-        do {
-            let store = try PKIStore(
-                pki.directory, backend: engine, clock: { TestPKI.now }, options: .init(create: true))
-            try store.createCA(name: "Test CA", keyType: .ecdsaP256, days: 3650)
-            try store.issue(name: "a", profile: .client(name: "a"), keyType: .ecdsaP256)
-            try store.revoke(name: "a", reason: .keyCompromise)
-
-            let error = #expect(throws: PKIError.self) { try store.makeCRL() }
-            #expect(error?.code == .unsupported, "\(String(describing: error))")
-            #expect(
-                error?.message.contains("cannot write CRL reason codes (1 revoked certificate carries one)") == true)
-            #expect(try store.makeCRL(includeReasons: false).number == 1)  // no number was used up
-        }
-        // The same PKI opened (after the first store let go of its lock) on the full engine.
-        let full = try PKIStore(pki.directory, backend: OpenSSLBackend(), clock: { TestPKI.now })
-        #expect(try full.makeCRL().info.revoked.map(\.reason) == [.keyCompromise])
     }
 }

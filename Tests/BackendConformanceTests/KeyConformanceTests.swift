@@ -1,4 +1,6 @@
 import DBPKI
+import DBPKITestSupport
+import Foundation
 import Testing
 
 @Suite("Keys behave the same on every engine")
@@ -52,12 +54,125 @@ struct KeyConformanceTests {
         }
     }
 
-    @Test("garbage is not a key", arguments: EngineUnderTest.all, PrivateKeyFormat.allCases)
+    @Test(
+        "garbage is not a key in any format, and is invalid input even with a passphrase",
+        arguments: EngineUnderTest.all, PrivateKeyFormat.allCases)
     func garbageIsNotAKey(engine: EngineUnderTest, format: PrivateKeyFormat) {
-        let error = #expect(throws: PKIError.self) {
-            try engine.backend.importPrivateKey(der: [0x30, 0x03, 0x02, 0x01, 0x00], format: format, passphrase: "x")
+        for garbage: [UInt8] in [[0x30, 0x03, 0x02, 0x01, 0x00], [1, 2, 3]] {
+            let error = #expect(throws: PKIError.self) {
+                try engine.backend.importPrivateKey(der: garbage, format: format, passphrase: "x")
+            }
+            #expect(error?.code == .invalidInput, "\(garbage): \(String(describing: error))")
         }
-        #expect(error?.code == .invalidInput || error?.code == .badPassphrase)
+    }
+
+    @Test(
+        "a key of every type reads back as the same PKCS#8 bytes, and its description hides it",
+        arguments: EngineUnderTest.all, KeyType.allCases)
+    func everyKeyTypeRoundTrips(engine: EngineUnderTest, type: KeyType) throws {
+        let backend = engine.backend
+        let key = try backend.generatePrivateKey(type)
+        let again = try backend.importPrivateKey(der: key.pkcs8DER, format: .pkcs8, passphrase: nil)
+        #expect(again.pkcs8DER == key.pkcs8DER)
+        #expect(again.publicKeyDescription == type.publicKeyDescription)
+        let spki = try backend.publicKeyInfo(of: key)
+        #expect(DERReader.isSingleSequence(spki))
+        #expect(try DERReader.subjectPublicKeyBits(ofSPKI: spki).count > 0)
+        #expect(key.description.hasSuffix("redacted)"))
+    }
+
+    @Test(
+        "an encrypted key is PBES2 with PBKDF2-HMAC-SHA256 (at least 100,000 iterations) and AES-256-CBC, and opens only with its passphrase",
+        arguments: EngineUnderTest.all)
+    func encryptionIsPBES2(engine: EngineUnderTest) throws {
+        let backend = engine.backend
+        let key = try backend.generatePrivateKey(.ecdsaP256)
+        let encrypted = try backend.exportEncryptedPrivateKey(key, passphrase: "correct horse")
+        #expect(encrypted != key.pkcs8DER)
+        let pbes2: [UInt8] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]
+        let pbkdf2: [UInt8] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c]
+        let hmacSHA256: [UInt8] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x09]
+        let aes256CBC: [UInt8] = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2a]
+        for (name, needle) in [
+            ("PBES2", pbes2), ("PBKDF2", pbkdf2), ("hmacWithSHA256", hmacSHA256), ("aes256-CBC", aes256CBC),
+        ] {
+            #expect(CertificateBytes.contains(encrypted, needle), "\(name)")
+        }
+        #expect(try EncryptedKeys.pbkdf2Iterations(of: encrypted) >= 100_000)
+        let decrypted = try backend.importPrivateKey(
+            der: encrypted, format: .encryptedPKCS8, passphrase: "correct horse")
+        #expect(decrypted.pkcs8DER == key.pkcs8DER)
+        for passphrase in [nil, "wrong horse", ""] {
+            #expect {
+                try backend.importPrivateKey(der: encrypted, format: .encryptedPKCS8, passphrase: passphrase)
+            } throws: { ($0 as? PKIError)?.code == .badPassphrase }
+        }
+    }
+
+    @Test(
+        "PKCS#1 and SEC 1 keys the openssl CLI made import as PKCS#8, each format read as itself only",
+        arguments: EngineUnderTest.all)
+    func cliKeysImport(engine: EngineUnderTest) throws {
+        let backend = engine.backend
+        let rsa = try backend.importPrivateKey(der: TestVectors.pkcs1RSA1024, format: .pkcs1, passphrase: nil)
+        #expect(rsa.publicKeyDescription == PublicKeyDescription(algorithm: .rsa, bits: 1024, curve: nil))
+        #expect(
+            try backend.importPrivateKey(der: rsa.pkcs8DER, format: .pkcs8, passphrase: nil).pkcs8DER == rsa.pkcs8DER)
+        let ec = try backend.importPrivateKey(der: TestVectors.sec1P256, format: .sec1, passphrase: nil)
+        #expect(ec.publicKeyDescription == KeyType.ecdsaP256.publicKeyDescription)
+        #expect(throws: PKIError.self) {
+            try backend.importPrivateKey(der: TestVectors.sec1P256, format: .pkcs1, passphrase: nil)
+        }
+        #expect(throws: PKIError.self) {
+            try backend.importPrivateKey(der: rsa.pkcs8DER, format: .pkcs1, passphrase: nil)
+        }
+    }
+
+    @Test(
+        "the PKCS#1 key inside a PKCS#8 RSA key imports as the same key, and as no other format",
+        arguments: EngineUnderTest.all)
+    func innerRSAKeyImports(engine: EngineUnderTest) throws {
+        let backend = engine.backend
+        let rsa = try backend.generatePrivateKey(.rsa2048)
+        let pkcs1 = try EncryptedKeys.innerKey(ofPKCS8: rsa.pkcs8DER)
+        #expect(try backend.importPrivateKey(der: pkcs1, format: .pkcs1, passphrase: nil).pkcs8DER == rsa.pkcs8DER)
+        for format in [PrivateKeyFormat.sec1, .pkcs8] {
+            #expect("as \(format)") {
+                try backend.importPrivateKey(der: pkcs1, format: format, passphrase: nil)
+            } throws: { ($0 as? PKIError)?.code == .invalidInput }
+        }
+    }
+
+    @Test(
+        "a truncated or padded key, or one in the wrong format, is invalid input",
+        arguments: EngineUnderTest.all)
+    func badAndUnsupportedKeys(engine: EngineUnderTest) throws {
+        let backend = engine.backend
+        let key = try backend.generatePrivateKey(.ed25519)
+        let inputs: [([UInt8], PrivateKeyFormat)] = [
+            ([], .pkcs8), ([0x30, 0x03, 0x02, 0x01, 0x00], .pkcs8), (key.pkcs8DER + [0], .pkcs8),
+            (Array("not a key".utf8), .pkcs1), (Array("not a key".utf8), .sec1), (key.pkcs8DER, .encryptedPKCS8),
+            (TestVectors.sec1P256 + [0], .sec1),
+        ]
+        for (der, format) in inputs {
+            #expect {
+                try backend.importPrivateKey(der: der, format: format, passphrase: "x")
+            } throws: { ($0 as? PKIError)?.code == .invalidInput }
+        }
+    }
+
+    @Test(
+        "a key on a curve dbpki does not use is refused: X25519 as unsupported, secp256k1 by every engine",
+        arguments: EngineUnderTest.all)
+    func otherCurvesAreRefused(engine: EngineUnderTest) throws {
+        let backend = engine.backend
+        #expect {
+            try backend.importPrivateKey(der: TestVectors.pkcs8X25519, format: .pkcs8, passphrase: nil)
+        } throws: { ($0 as? PKIError)?.code == .unsupported }
+        // Refused everywhere; only OpenSSL can say it is unsupported (see the engine-specific tests).
+        #expect(throws: PKIError.self) {
+            try backend.importPrivateKey(der: TestVectors.sec1Secp256k1, format: .sec1, passphrase: nil)
+        }
     }
 
     @Test("a key matches its own certificate and no other", arguments: EngineUnderTest.pairs)
@@ -76,5 +191,23 @@ struct KeyConformanceTests {
         #expect(
             Hex.encode(try engine.backend.digest(.sha256, abc))
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test(
+        "SHA-384 and SHA-512 match known answers too, and a digest of nothing has its full length",
+        arguments: EngineUnderTest.all)
+    func longDigestsMatchKnownAnswers(engine: EngineUnderTest) throws {
+        let abc = Array("abc".utf8)
+        #expect(
+            Hex.encode(try engine.backend.digest(.sha384, abc))
+                == "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7")
+        #expect(
+            Hex.encode(try engine.backend.digest(.sha512, abc))
+                == "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd"
+                + "454d4423643ce80e2a9ac94fa54ca49f")
+        #expect(Hex.encode(try engine.backend.digest(.sha1, [])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(try engine.backend.digest(.sha256, []).count == 32)
+        #expect(try engine.backend.digest(.sha384, []).count == 48)
+        #expect(try engine.backend.digest(.sha512, []).count == 64)
     }
 }

@@ -1,4 +1,5 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 
@@ -69,8 +70,7 @@ struct LimboCase: Decodable, Sendable {
 
 /// The vendored suite and the checked-in list of known deviations.
 enum Limbo {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../testdata/x509-limbo").standardizedFileURL
+    static let folder = TestData.url("x509-limbo")
 
     static func cases() throws -> [LimboCase] {
         struct Suite: Decodable { let testcases: [LimboCase] }

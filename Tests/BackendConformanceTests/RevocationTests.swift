@@ -1,4 +1,5 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 

@@ -1,29 +1,7 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
-
-/// A PKI directory in a temporary folder, removed when the test ends.
-final class TemporaryPKI {
-    let folder: String
-    let directory: PKIDirectory
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-rotation-\(UUID())").path
-        directory = PKIDirectory(folder + "/pki")
-    }
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
-}
-
-/// Serial numbers handed out from a list, for forcing collisions.
-final class SerialScript: @unchecked Sendable {
-    private var serials: [[UInt8]]
-    private let lock = NSLock()
-    init(_ serials: [[UInt8]]) { self.serials = serials }
-    func next() -> [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        return serials.count > 1 ? serials.removeFirst() : serials[0]
-    }
-}
 
 @Suite("Renewal and CA rollover through the store, on every engine")
 struct RotationTests {

@@ -1,4 +1,5 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 
@@ -118,6 +119,9 @@ struct VerificationConformanceTests {
         let server = try pki.issue(.server(name: "s", dns: ["s.example.com"], ips: []), by: root)
         expectInvalid(
             try pki.verify(server, anchors: [root], policy: TestPKI.policy(purpose: .client)), .purposeMismatch)
+        // The wrong purpose is the only failure, under an intermediate too.
+        let chain = try WebChain(engine)
+        #expect(try chain.verify(policy: TestPKI.policy(purpose: .client)).reasons == [.purposeMismatch])
     }
 
     @Test("a certificate signed by a non-CA is refused", arguments: EngineUnderTest.all)
@@ -280,5 +284,312 @@ struct VerificationConformanceTests {
         #expect(!outcome.isValid)
         #expect(!outcome.verdictsDiffer)
         #expect(outcome.disagreementReport.isEmpty, "\(outcome.disagreementReport)")
+    }
+
+    @Test(
+        "a good chain is valid with a duplicated anchor, spare certificates among the intermediates, its host in any case or under its wildcard, its IP, or no purpose",
+        arguments: EngineUnderTest.all)
+    func goodChainVariants(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let other = try WebChain(engine)
+        let plain = try chain.verify()
+        #expect(plain.failures == [])
+        #expect(plain.engine == engine.backend.engine)
+        #expect(try chain.verify(anchors: [chain.root, chain.root]).isValid)
+        let pool = try chain.verify(
+            intermediates: [other.intermediate, chain.root, chain.intermediate],
+            policy: TestPKI.policy(peer: .dns("www.example.com")))
+        #expect(pool.isValid, "\(pool.failures)")
+        let peers: [VerificationPolicy.PeerIdentity] = [
+            .dns("www.example.com"), .dns("WWW.Example.COM"), .dns("v1.api.example.com"), .ip(IPAddress("192.0.2.1")!),
+        ]
+        for peer in peers {
+            let result = try chain.verify(policy: TestPKI.policy(peer: peer))
+            #expect(result.isValid, "\(peer): \(result.failures)")
+        }
+        #expect(try chain.verify(policy: TestPKI.policy(purpose: nil)).isValid)
+    }
+
+    @Test("an intermediate may be the anchor, and an anchor verifies against itself", arguments: EngineUnderTest.all)
+    func anyCAMayBeTheAnchor(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let underIntermediate = try chain.verify(intermediates: [], anchors: [chain.intermediate])
+        #expect(underIntermediate.isValid, "\(underIntermediate.failures)")
+        let rootAlone = try chain.verify(chain.root, intermediates: [], policy: TestPKI.policy(purpose: nil))
+        #expect(rootAlone.isValid, "\(rootAlone.failures)")
+        let intermediateAlone = try chain.verify(
+            chain.intermediate, intermediates: [], anchors: [chain.intermediate], policy: TestPKI.policy(purpose: nil))
+        #expect(intermediateAlone.isValid, "\(intermediateAlone.failures)")
+    }
+
+    @Test(
+        "a path is found past an expired copy of the intermediate that comes first among the intermediates",
+        arguments: EngineUnderTest.all)
+    func pathBuildingSkipsAnExpiredCopy(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        // The same intermediate (name and key) issued long ago for 30 days.
+        let authority = try SigningAuthority(certificate: chain.root.der, key: chain.root.key, backend: engine.backend)
+        let expiredDER = try chain.pki.issuer(at: TestPKI.now.addingTimeInterval(-400 * TestPKI.day)).issue(
+            .intermediateCA(name: "Test Intermediate", days: 30), subjectKey: chain.intermediate.key,
+            authority: authority)
+        let expired = Issued(
+            der: expiredDER, key: chain.intermediate.key, info: try engine.backend.parseCertificate(der: expiredDER))
+        let result = try chain.verify(intermediates: [expired, chain.intermediate])
+        #expect(result.isValid, "\(result.failures)")
+        #expect(try chain.verify(intermediates: [expired]).reasons == [.expired])
+    }
+
+    @Test(
+        "a time failure is the only failure: expired after the leaf's notAfter, not yet valid before the notBefore, the anchor's notBefore included",
+        arguments: EngineUnderTest.all)
+    func timeFailuresAreReportedAlone(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let late = try chain.verify(policy: TestPKI.policy(at: TestPKI.now.addingTimeInterval(900 * TestPKI.day)))
+        #expect(late.reasons == [.expired], "\(late.failures)")
+        let early = try chain.verify(policy: TestPKI.policy(at: TestPKI.now.addingTimeInterval(-TestPKI.day)))
+        #expect(early.reasons == [.notYetValid], "\(early.failures)")
+        let rootOnly = try chain.verify(
+            chain.root, intermediates: [],
+            policy: TestPKI.policy(purpose: nil, at: TestPKI.now.addingTimeInterval(-TestPKI.day)))
+        #expect(rootOnly.reasons == [.notYetValid], "\(rootOnly.failures)")
+    }
+
+    @Test(
+        "an anchor that has expired while its leaf has not is the one expired certificate",
+        arguments: EngineUnderTest.all)
+    func expiredAnchorAlone(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let oldRoot = try chain.pki.custom(subject: "Old Root", by: nil) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = []
+            $0.notBefore = TestPKI.now.addingTimeInterval(-20 * TestPKI.day)
+            $0.notAfter = TestPKI.now.addingTimeInterval(-10 * TestPKI.day)
+        }
+        let underOldRoot = try chain.pki.custom(subject: "ok.example", by: oldRoot) {
+            $0.subjectAlternativeNames = [.dns("ok.example")]
+        }
+        let expiredAnchor = try chain.verify(underOldRoot, intermediates: [], anchors: [oldRoot])
+        #expect(expiredAnchor.reasons == [.expired], "\(expiredAnchor.failures)")
+    }
+
+    @Test(
+        "a name mismatch is the only failure: another host, the bare domain, two labels or none under a wildcard, an IP written as a host, a near IP, a name only in the CN",
+        arguments: EngineUnderTest.all)
+    func nameMismatchesAreReportedAlone(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        for name in ["other.example.com", "example.com", "a.b.api.example.com", "api.example.com", "192.0.2.1"] {
+            let result = try chain.verify(policy: TestPKI.policy(peer: .dns(name)))
+            #expect(result.reasons == [.hostnameMismatch], "\(name): \(result.failures)")
+        }
+        let nearIP = try chain.verify(policy: TestPKI.policy(peer: .ip(IPAddress("192.0.2.2")!)))
+        #expect(nearIP.reasons == [.ipMismatch], "\(nearIP.failures)")
+        // The subject CN is never used: a certificate whose only name is the CN matches no host.
+        let client = try chain.pki.issue(.client(name: "client.example.com"), by: chain.intermediate)
+        let cnOnly = try chain.verify(
+            client, policy: TestPKI.policy(peer: .dns("client.example.com"), purpose: .client))
+        #expect(cnOnly.reasons == [.hostnameMismatch], "\(cnOnly.failures)")
+    }
+
+    @Test("a certificate signed by a server leaf is refused: its issuer is no CA", arguments: EngineUnderTest.all)
+    func leafAsIssuerIsRefused(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let underLeaf = try chain.pki.custom(subject: "under-a-leaf", by: chain.leaf) {
+            $0.subjectAlternativeNames = [.dns("under.example")]
+        }
+        #expect(underLeaf.info.issuer == "CN=www.example.com")
+        for purpose in [VerificationPolicy.Purpose.server, nil] {
+            let result = try chain.verify(
+                underLeaf, intermediates: [chain.leaf, chain.intermediate], policy: TestPKI.policy(purpose: purpose))
+            #expect(result.reasons.contains(.notCA), "\(String(describing: purpose)): \(result.failures)")
+        }
+    }
+
+    @Test("a CA whose key usage lacks keyCertSign is refused as no CA", arguments: EngineUnderTest.all)
+    func caWithoutKeyCertSignIsRefused(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let ca = try chain.pki.custom(subject: "No Sign CA", by: chain.root) {
+            $0.isCA = true
+            $0.keyUsage = [.digitalSignature]
+            $0.extendedKeyUsage = []
+        }
+        let leaf = try chain.pki.custom(subject: "leaf", by: ca) { $0.subjectAlternativeNames = [.dns("leaf")] }
+        let result = try chain.verify(leaf, intermediates: [ca])
+        // OpenSSL adds purpose-mismatch: its purpose check wants keyCertSign on a CA too.
+        #expect(result.reasons.contains(.notCA), "\(result.failures)")
+    }
+
+    @Test(
+        "a pathLenConstraint limits the CAs below, even those without one, and maxIntermediates counts the CAs between leaf and anchor",
+        arguments: EngineUnderTest.all)
+    func pathLengthFromAboveAndTheIntermediateLimit(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine, intermediatePathLength: 0)
+        let sub = try chain.pki.issue(.intermediateCA(name: "Sub CA", pathLength: nil), by: chain.intermediate)
+        let deep = try chain.pki.issue(.server(name: "deep.example", dns: ["deep.example"], ips: []), by: sub)
+        let result = try chain.verify(deep, intermediates: [sub, chain.intermediate])
+        #expect(result.reasons == [.pathLengthExceeded], "\(result.failures)")
+        let shallow = try chain.verify(policy: TestPKI.policy(maxIntermediates: 0))
+        #expect(shallow.reasons == [.pathLengthExceeded], "\(shallow.failures)")
+        #expect(try chain.verify(policy: TestPKI.policy(maxIntermediates: 1)).isValid)
+
+        let open = try WebChain(engine, intermediatePathLength: nil)
+        let openSub = try open.pki.issue(.intermediateCA(name: "Sub CA"), by: open.intermediate)
+        let openLeaf = try open.pki.issue(.server(name: "deep", dns: ["deep.example"], ips: []), by: openSub)
+        let pool = [openSub, open.intermediate]
+        #expect(try open.verify(openLeaf, intermediates: pool).isValid)
+        #expect(
+            try open.verify(openLeaf, intermediates: pool, policy: TestPKI.policy(maxIntermediates: 1)).reasons == [
+                .pathLengthExceeded
+            ])
+        #expect(try open.verify(openLeaf, intermediates: pool, policy: TestPKI.policy(maxIntermediates: 2)).isValid)
+    }
+
+    @Test(
+        "untrusted is the only failure for a stranger's root, no intermediates, no anchors, or a root under another anchor",
+        arguments: EngineUnderTest.all)
+    func untrustedIsReportedAlone(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let other = try WebChain(engine)
+        #expect(try chain.verify(anchors: [other.root]).reasons == [.untrusted])
+        #expect(try chain.verify(intermediates: []).reasons == [.untrusted])
+        #expect(try chain.verify(anchors: []).reasons == [.untrusted])
+        #expect(try chain.verify(chain.root, intermediates: [], anchors: [other.root]).reasons == [.untrusted])
+    }
+
+    @Test(
+        "a flipped bit in an ECDSA or Ed25519 leaf's signature is a bad signature and nothing else",
+        arguments: EngineUnderTest.all, [KeyType.ecdsaP256, .ed25519])
+    func tamperedSignatureIsReportedAlone(engine: EngineUnderTest, signer: KeyType) throws {
+        let pki = TestPKI(engine)
+        let root = try pki.root("Test Root", keyType: signer)
+        let leaf = try pki.issue(.server(name: "s", dns: ["s.example.com"], ips: []), by: root)
+        for fromEnd in [3, 5] {
+            var der = leaf.der
+            der[der.count - fromEnd] ^= 0x01
+            let result = try pki.verify(WebChain.replacing(leaf, der: der), anchors: [root])
+            #expect(result.reasons == [.badSignature], "byte \(fromEnd) from the end: \(result.failures)")
+        }
+    }
+
+    @Test(
+        "a SHA-1 signature or an RSA key under 2048 bits below the anchor is insecure",
+        arguments: EngineUnderTest.all)
+    func weakAlgorithmsBelowTheAnchor(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let sha1Leaf = try chain.pki.custom(subject: "sha1.example", by: chain.intermediate) {
+            $0.subjectAlternativeNames = [.dns("sha1.example")]
+            $0.digest = .sha1
+        }
+        #expect(try chain.verify(sha1Leaf).reasons == [.insecureAlgorithm])
+        let smallKey = try engine.backend.importPrivateKey(
+            der: TestVectors.pkcs1RSA1024, format: .pkcs1, passphrase: nil)
+        let smallLeaf = try chain.pki.custom(subject: "small.example", key: smallKey, by: chain.intermediate) {
+            $0.subjectAlternativeNames = [.dns("small.example")]
+        }
+        #expect(try chain.verify(smallLeaf).reasons == [.insecureAlgorithm])
+        // An intermediate signed with SHA-1 (RSA) checked on its own.
+        let rsaRoot = try chain.pki.root("RSA Root", keyType: .rsa2048)
+        let weakCA = try chain.pki.custom(
+            subject: "Weak CA", key: try engine.backend.generatePrivateKey(.rsa2048), by: rsaRoot
+        ) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = []
+            $0.digest = .sha1
+        }
+        #expect(weakCA.info.signatureAlgorithmOID == "1.2.840.113549.1.1.5")
+        let weak = try chain.verify(weakCA, intermediates: [], anchors: [rsaRoot], policy: TestPKI.policy(purpose: nil))
+        #expect(weak.reasons == [.insecureAlgorithm], "\(weak.failures)")
+    }
+
+    @Test("a SHA-1 self-signed anchor is fine: its own signature is not checked", arguments: EngineUnderTest.all)
+    func sha1AnchorIsFine(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let sha1Root = try chain.pki.custom(subject: "SHA-1 Root", by: nil) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = []
+            $0.digest = .sha1
+        }
+        #expect(sha1Root.info.signatureAlgorithmOID == "1.2.840.10045.4.1")  // ecdsa-with-SHA1
+        let underSHA1Root = try chain.pki.custom(subject: "ok.example", by: sha1Root) {
+            $0.subjectAlternativeNames = [.dns("ok.example")]
+        }
+        #expect(try chain.verify(underSHA1Root, intermediates: [], anchors: [sha1Root]).isValid)
+    }
+
+    @Test(
+        "an anchor is checked as an issuer: a leaf as anchor may not issue, and a leaf that is itself an anchor is still checked for time",
+        arguments: EngineUnderTest.all)
+    func anchorIsCheckedAsAnIssuer(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let underLeaf = try chain.pki.custom(subject: "under-a-leaf", by: chain.leaf) {
+            $0.subjectAlternativeNames = [.dns("under.example")]
+        }
+        #expect(try chain.verify(underLeaf, intermediates: [], anchors: [chain.leaf]).reasons == [.notCA])
+        let late = TestPKI.policy(at: TestPKI.now.addingTimeInterval(900 * TestPKI.day))
+        #expect(try chain.verify(intermediates: [], anchors: [chain.leaf], policy: late).reasons == [.expired])
+        #expect(try chain.verify(intermediates: [], anchors: [chain.leaf]).isValid)
+    }
+
+    @Test(
+        "a chain verifies whatever the leaf's key type", arguments: EngineUnderTest.all,
+        [KeyType.ed25519, .rsa2048, .ecdsaP384])
+    func everyLeafKeyTypeVerifies(engine: EngineUnderTest, type: KeyType) throws {
+        let chain = try WebChain(engine, leafKeyType: type)
+        #expect(try chain.verify(policy: TestPKI.policy(peer: .dns("www.example.com"))).failures == [])
+        #expect(try engine.backend.parseCertificate(der: chain.leaf.der).publicKey == type.publicKeyDescription)
+    }
+
+    @Test("verification is safe from many threads at once", arguments: EngineUnderTest.all)
+    func verificationIsThreadSafe(engine: EngineUnderTest) async throws {
+        let chain = try WebChain(engine)
+        let late = TestPKI.now.addingTimeInterval(900 * TestPKI.day)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    let expired = index % 2 == 0
+                    let result = try chain.verify(
+                        policy: TestPKI.policy(at: expired ? late : TestPKI.now.addingTimeInterval(3600)))
+                    return result.isValid != expired
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
+    @Test("an anchor whose RSA key is under 2048 bits is insecure", arguments: EngineUnderTest.all)
+    func smallAnchorKeyIsInsecure(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let smallKey = try engine.backend.importPrivateKey(
+            der: TestVectors.pkcs1RSA1024, format: .pkcs1, passphrase: nil)
+        let smallRoot = try chain.pki.custom(subject: "Small Root", key: smallKey, by: nil) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = []
+        }
+        let leaf = try chain.pki.custom(subject: "ok.example", by: smallRoot) {
+            $0.subjectAlternativeNames = [.dns("ok.example")]
+        }
+        let result = try chain.verify(leaf, intermediates: [], anchors: [smallRoot])
+        #expect(result.reasons == [.insecureAlgorithm], "\(result.failures)")
+    }
+
+    @Test(
+        "an intermediate whose extendedKeyUsage lacks serverAuth may not issue server certificates",
+        arguments: EngineUnderTest.all)
+    func intermediateEKUMustAllowThePurpose(engine: EngineUnderTest) throws {
+        let chain = try WebChain(engine)
+        let clientCA = try chain.pki.custom(subject: "Client-only CA", by: chain.root) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = [ExtendedKeyUsage.clientAuth]
+        }
+        let leaf = try chain.pki.custom(subject: "srv.example", by: clientCA) {
+            $0.subjectAlternativeNames = [.dns("srv.example")]
+        }
+        let result = try chain.verify(leaf, intermediates: [clientCA])
+        #expect(result.reasons == [.purposeMismatch], "\(result.failures)")
+        #expect(try chain.verify(leaf, intermediates: [clientCA], policy: TestPKI.policy(purpose: nil)).isValid)
     }
 }

@@ -1,3 +1,4 @@
+import DBPKITestSupport
 import Foundation
 import Testing
 import ZIPFoundation
@@ -15,7 +16,8 @@ struct BundleTests {
             client: client ? .init(name: "app", certificatePEM: "APPCERT", keyPEM: "APPKEY") : nil)
     }
 
-    @Test func redis7WritesNativeTLSWithAbsolutePaths() throws {
+    @Test("Redis 7 gets native TLS settings with absolute paths")
+    func redis7WritesNativeTLSWithAbsolutePaths() throws {
         let conf = try redis("7.0").redisTLSConf(serverDirectory: "/srv/out dir/server")
         #expect(conf.contains("\nport 0\ntls-port 6379\n"))
         #expect(conf.contains("tls-cert-file \"/srv/out dir/server/cache1.crt\""))
@@ -23,7 +25,8 @@ struct BundleTests {
         #expect(try redis("6.0", client: true).redisTLSConf(serverDirectory: "/s").contains("tls-auth-clients yes"))
     }
 
-    @Test func redis5GetsAnStunnelProxyOn6380() throws {
+    @Test("Redis 5 gets an stunnel proxy on port 6380")
+    func redis5GetsAnStunnelProxyOn6380() throws {
         let bundle = try redis("5.0", client: true)
         #expect(!bundle.hasNativeTLS)
         let conf = try bundle.stunnelConf(serverDirectory: "/s")
@@ -39,7 +42,8 @@ struct BundleTests {
             ])
     }
 
-    @Test func oldAndUnknownVersionsAreRefused() {
+    @Test("old and unknown server versions are refused")
+    func oldAndUnknownVersionsAreRefused() {
         for text in ["3.2", "2.8", "x", "", "7.", "6.1"] {
             #expect(throws: PKIError.self) { try RedisBundle.parseVersion(text) }
         }
@@ -48,7 +52,8 @@ struct BundleTests {
         #expect((try? MongoDBBundle.parseVersion("8.0")) == ServerVersion(8, 0))
     }
 
-    @Test func mongod40UsesSSLAnd42UsesTLS() throws {
+    @Test("mongod 4.0 gets the ssl options and 4.2 the tls ones")
+    func mongod40UsesSSLAnd42UsesTLS() throws {
         func conf(_ version: String) throws -> String {
             MongoDBBundle(
                 name: "db1", certificateChainPEM: "C", keyPEM: "K", trustedCAsPEM: ca,
@@ -60,7 +65,8 @@ struct BundleTests {
         #expect(try conf("7.0").contains("allowConnectionsWithoutCertificates: true"))
     }
 
-    @Test func theClientZipIsDeterministicAndFlat() throws {
+    @Test("the client zip is deterministic and flat")
+    func theClientZipIsDeterministicAndFlat() throws {
         let bundle = try redis("7.0", client: true)
         let first = try bundle.files(outputDirectory: "/o").files[0]
         let second = try bundle.files(outputDirectory: "/o").files[0]
@@ -86,7 +92,8 @@ struct BundleTests {
         return [UInt8](archive.data!)
     }
 
-    @Test func hostileZipEntriesAreProblemsNotFiles() throws {
+    @Test("hostile zip entries are problems, not files")
+    func hostileZipEntriesAreProblemsNotFiles() throws {
         let bytes = try zip([
             ("ca.crt", .file, Array(ca.utf8)),
             ("dir/", .directory, []),
@@ -102,10 +109,10 @@ struct BundleTests {
         #expect(throws: PKIError.self) { try ZipReader.read([0x50, 0x4b, 0x03, 0x04, 0, 0]) }
     }
 
-    @Test func aHeaderSeekingPastTheEndIsAProblemNotATrap() throws {
+    @Test("a zip header seeking past the end is a problem, not a trap")
+    func aHeaderSeekingPastTheEndIsAProblemNotATrap() throws {
         // Found by Fuzz/FuzzZip: ZIPFoundation's in-memory reader trapped on this archive.
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../testdata/zips/seek-past-end.zip").standardizedFileURL.path
+        let path = TestData.path("zips/seek-past-end.zip")
         let bytes = try InputFile.read(path)
         if let contents = try? ZipReader.read(bytes) {
             #expect(contents.files.allSatisfy { $0.contents.count <= ZipReader.maximumEntrySize })
@@ -115,10 +122,11 @@ struct BundleTests {
 
 @Suite("Atomic files")
 struct AtomicFileTests {
-    @Test func keysAreCreatedPrivateAndExistingFilesAreKept() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-atomic-\(UUID())").path
+    @Test("keys are created private, and an existing file is kept unless overwriting is asked for")
+    func keysAreCreatedPrivateAndExistingFilesAreKept() throws {
+        let scratch = try ScratchFolder()
+        let folder = scratch.file("keys")
         try AtomicFile.makeDirectory(folder)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/k.key"
         try AtomicFile.write("secret", to: path, mode: AtomicFile.privateMode, overwrite: false)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -133,7 +141,8 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["k.key"])
     }
 
-    @Test func dnsNamesAreChecked() {
+    @Test("DNS names are checked for their syntax")
+    func dnsNamesAreChecked() {
         for good in ["db1.example.com", "db1", "*.db.example.com", "a-b.example.com.", "xn--bcher-kva.example"] {
             #expect(DNSName.isValid(good), "\(good)")
         }

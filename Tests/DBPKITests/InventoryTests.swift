@@ -1,15 +1,10 @@
 import DBPKI
+import DBPKITestSupport
 import Foundation
 import Testing
 
 @Suite("The inventory database and the PKI lock")
 struct InventoryTests {
-    func scratch() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-inventory-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     func record(serial: String, issuer: String = "CN=CA", fingerprint: String) -> InventoryRecord {
         var record = InventoryRecord(
             certificate: CertificateInfo(
@@ -27,9 +22,8 @@ struct InventoryTests {
 
     @Test("a new inventory is mode 0600 and keeps every field of a record")
     func roundTrip() throws {
-        let folder = try scratch()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let inventory = try Inventory(path: folder + "/inventory.sqlite")
+        let scratch = try ScratchFolder()
+        let inventory = try Inventory(path: scratch.file("inventory.sqlite"))
         let mode = try FileManager.default.attributesOfItem(atPath: inventory.path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
         var original = record(serial: "80ff", fingerprint: "f1")
@@ -47,9 +41,8 @@ struct InventoryTests {
 
     @Test("a serial never repeats under one issuer name, but may under another")
     func uniqueSerials() throws {
-        let folder = try scratch()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let inventory = try Inventory(path: folder + "/inventory.sqlite")
+        let scratch = try ScratchFolder()
+        let inventory = try Inventory(path: scratch.file("inventory.sqlite"))
         try inventory.apply([
             .insert(record(serial: "0123", fingerprint: "f1")),
             .insert(record(serial: "0123", issuer: "CN=Other CA", fingerprint: "f2")),
@@ -63,9 +56,8 @@ struct InventoryTests {
 
     @Test("CRL numbers are kept per CA")
     func crlNumbers() throws {
-        let folder = try scratch()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let inventory = try Inventory(path: folder + "/inventory.sqlite")
+        let scratch = try ScratchFolder()
+        let inventory = try Inventory(path: scratch.file("inventory.sqlite"))
         try inventory.recordCRLNumber(4, caFingerprint: "aa", at: Date())
         try inventory.recordCRLNumber(5, caFingerprint: "aa", at: Date())
         try inventory.recordCRLNumber(1, caFingerprint: "bb", at: Date())
@@ -76,9 +68,8 @@ struct InventoryTests {
 
     @Test("a second holder of the PKI lock waits, says so once, and gives up at the timeout")
     func lockIsExclusive() throws {
-        let folder = try scratch()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/.lock"
+        let scratch = try ScratchFolder()
+        let path = scratch.file(".lock")
         var first: PKILock? = try PKILock(path: path)
         let waits = WaitCounter()
         let started = Date()

@@ -110,14 +110,16 @@ struct PathRuleTests {
         #expect(engine.rule == nil && engine.description == "expired at depth 1: certificate has expired")
     }
 
-    @Test func aWellFormedPathPassesEveryRule() {
+    @Test("a well-formed path passes every rule")
+    func aWellFormedPathPassesEveryRule() {
         let path = review([leaf, issuing, root])
         for rule in VerificationProfile.rfc5280.rules {
             #expect(rule.failures(in: path).isEmpty, "\(type(of: rule))")
         }
     }
 
-    @Test func validityIsInclusiveToTheSecondAndCoversTheAnchor() {
+    @Test("validity is inclusive to the second and covers the anchor")
+    func validityIsInclusiveToTheSecondAndCoversTheAnchor() {
         let end = Date(timeIntervalSince1970: 1_000_000_000)
         let expiring = certificate("CN=db1", issuer: "CN=Root", notAfter: end)
         #expect(ValidityRule().failures(in: review([expiring, root], time: end)).isEmpty)
@@ -131,7 +133,8 @@ struct PathRuleTests {
             ValidityRule().failures(in: review([leaf, oldRoot], time: end.addingTimeInterval(1))).map(\.depth) == [1])
     }
 
-    @Test func serialsMustBePositiveAndShortBelowTheAnchor() {
+    @Test("serials must be positive and at most 20 bytes, except the anchor's")
+    func serialsMustBePositiveAndShortBelowTheAnchor() {
         for serial: [UInt8] in [[0], [0x80], [UInt8](repeating: 1, count: 21)] {
             let bad = certificate("CN=db1", issuer: "CN=Root", serial: serial)
             #expect(SerialNumberRule().failures(in: review([bad, root])).map(\.reason) == [.malformed])
@@ -141,7 +144,8 @@ struct PathRuleTests {
         #expect(SerialNumberRule().failures(in: review([leaf, zeroRoot], anchored: false)).count == 1)
     }
 
-    @Test func keyIdentifiersAreRequiredWhereRFC5280SaysSo() {
+    @Test("key identifiers are required where RFC 5280 says so")
+    func keyIdentifiersAreRequiredWhereRFC5280SaysSo() {
         let noAKI = certificate("CN=db1", issuer: "CN=Root", extensions: [])
         #expect(KeyIdentifierRule().failures(in: review([noAKI, root])).count == 1)
         let caWithoutSKI = certificate(
@@ -166,7 +170,8 @@ struct PathRuleTests {
         #expect(KeyIdentifierRule().failures(in: review([leaf, crossSignedAnchor])).isEmpty)
     }
 
-    @Test func criticalityFollowsRFC5280() {
+    @Test("extensions are critical where RFC 5280 says so")
+    func criticalityFollowsRFC5280() {
         let softCA = certificate(
             "CN=Issuing", issuer: "CN=Root", isCA: true,
             extensions: [
@@ -187,7 +192,10 @@ struct PathRuleTests {
         #expect(ExtensionCriticalityRule().failures(in: review([emptySubject, root])).count == 1)
     }
 
-    @Test func rolesAreChecked() {
+    @Test(
+        "each certificate fits its role: an issuer is a CA, and a leaf neither signs certificates nor carries name constraints nor lacks an EKU"
+    )
+    func rolesAreChecked() {
         #expect(CertificateRoleRule().failures(in: review([leaf, certificate("CN=Root")])).map(\.reason) == [.notCA])
         let signingLeaf = certificate("CN=db1", issuer: "CN=Root", keyUsage: [.digitalSignature, .keyCertSign])
         #expect(CertificateRoleRule().failures(in: review([signingLeaf, root])).map(\.reason) == [.malformed])
@@ -202,7 +210,8 @@ struct PathRuleTests {
                 == 1)
     }
 
-    @Test func namesMustBeWellFormed() {
+    @Test("names must be well formed")
+    func namesMustBeWellFormed() {
         for name: SubjectAlternativeName in [
             .dns("db_1.example.com"), .dns(".example.com"), .email("a@b@example.com"), .other(tag: 7),
         ] {
@@ -214,7 +223,8 @@ struct PathRuleTests {
         #expect(SubjectAltNameRule().failures(in: review([fine, root])).isEmpty)
     }
 
-    @Test func namesMustBeEncodedAsTheirTypeSays() {
+    @Test("names must be encoded as their string type says")
+    func namesMustBeEncodedAsTheirTypeSays() {
         var badUTF8 = certificate("CN=db1", issuer: "CN=Root")
         badUTF8.der = shapedDER(subject: [0x64, 0x62, 0xff, 0xfe], issuer: Array("Root".utf8))
         #expect(NameEncodingRule().failures(in: review([badUTF8, root])).map(\.reason) == [.malformed])
@@ -231,14 +241,16 @@ struct PathRuleTests {
         #expect(NameEncodingRule().failures(in: review([leaf, issuing, root])).isEmpty)
     }
 
-    @Test func aTLSLeafMustBeAbleToSignOrEncipher() {
+    @Test("a TLS leaf must be able to sign or encipher")
+    func aTLSLeafMustBeAbleToSignOrEncipher() {
         let certSignOnly = certificate("CN=db1", issuer: "CN=Root", keyUsage: [.keyCertSign])
         #expect(TLSKeyUsageRule().failures(in: review([certSignOnly, root])).map(\.reason) == [.purposeMismatch])
         #expect(TLSKeyUsageRule().failures(in: review([certSignOnly, root], purpose: nil)).isEmpty)
         #expect(TLSKeyUsageRule().failures(in: review([leaf, root])).isEmpty)
     }
 
-    @Test func selfIssuedIntermediatesCountOnce() {
+    @Test("a self-issued intermediate (a rolled-over CA) does not count against the intermediate limit")
+    func selfIssuedIntermediatesCountOnce() {
         let rolled = certificate("CN=Issuing", issuer: "CN=Issuing", isCA: true)
         #expect(
             IntermediateCountRule().failures(in: review([leaf, rolled, issuing, root], maxIntermediates: 1)).isEmpty)
@@ -247,7 +259,8 @@ struct PathRuleTests {
                 == [.pathLengthExceeded])
     }
 
-    @Test func aCRLWithoutANumberIsNotUsed() {
+    @Test("a CRL without a number is not used")
+    func aCRLWithoutANumberIsNotUsed() {
         let crl = CRLInfo(
             der: [], issuer: "CN=Root", thisUpdate: Date(), nextUpdate: nil, crlNumber: nil, revoked: [],
             signatureAlgorithmOID: "1.2.840.10045.4.3.2")

@@ -1,3 +1,4 @@
+import DBPKITestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import DBPKITestSupport
 import Foundation
 import Testing
 
@@ -55,13 +56,11 @@ struct VerifyChainCLITests {
 
     @Test("the intermediates may follow the leaf in one file")
     func leafFileMayCarryTheChain() throws {
-        let bundle = FileManager.default.temporaryDirectory.appendingPathComponent("dbpki-cli-\(UUID()).pem")
-        defer { try? FileManager.default.removeItem(at: bundle) }
-        let leaf = try Data(contentsOf: URL(fileURLWithPath: CLIRunner.testdata("chain/db1.example.com.crt")))
-        let intermediate = try Data(contentsOf: URL(fileURLWithPath: CLIRunner.testdata("chain/intermediate.crt")))
-        try (leaf + intermediate).write(to: bundle)
+        let scratch = try ScratchFolder()
+        let bundle = try scratch.write(
+            "bundle.pem", try TestData.bytes("chain/db1.example.com.crt") + TestData.bytes("chain/intermediate.crt"))
         let outcome = try CLIRunner.run([
-            "verify", "chain", bundle.path, "--trust", CLIRunner.testdata("chain/root.crt"), "--at", Self.inWindow,
+            "verify", "chain", bundle, "--trust", CLIRunner.testdata("chain/root.crt"), "--at", Self.inWindow,
             "--host", "db1", "--backend", "both",
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")

@@ -1,21 +1,23 @@
 import Foundation
 import Testing
 
-/// Runs the built `dbpki` binary as a user would, with a timeout.
-struct CLIRunner {
-    struct Outcome {
-        let status: Int32
+/// Runs the built `dbpki` binary as a user would, with a timeout that fires on a hung child, so a
+/// CLI test states arguments and environment and checks the exit status and both outputs.
+public struct CLIRunner {
+    /// How one run ended and what it wrote.
+    public struct Outcome: Sendable {
+        public let status: Int32
         /// True when the child died of a signal (`status` is then the signal number).
-        let killedBySignal: Bool
-        let stdout: String
-        let stderr: String
+        public let killedBySignal: Bool
+        public let stdout: String
+        public let stderr: String
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../..").standardizedFileURL
+    /// The repository's root folder.
+    public static var repository: URL { TestData.repository }
 
     /// `DBPKI_BIN` when set, else the `dbpki` built next to the test bundle.
-    static let binary: URL = {
+    public static let binary: URL = {
         if let path = ProcessInfo.processInfo.environment["DBPKI_BIN"] { return URL(fileURLWithPath: path) }
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
@@ -31,15 +33,14 @@ struct CLIRunner {
         return repository.appendingPathComponent(".build/debug/dbpki")
     }()
 
-    static func testdata(_ path: String) -> String {
-        repository.appendingPathComponent("testdata").appendingPathComponent(path).path
-    }
+    /// The file path of `path` inside `testdata/`.
+    public static func testdata(_ path: String) -> String { TestData.path(path) }
 
     /// Runs dbpki with `arguments` and extra `environment` variables. The output is read while the
     /// child runs, so a child that hangs is killed (SIGKILL) after `timeout` seconds and the test
     /// records it instead of waiting for ever. A `launcher` (a program and its arguments, such as
     /// `unshare ...`) runs dbpki as its last arguments instead.
-    static func run(
+    public static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60,
         launcher: [String] = []
     ) throws -> Outcome {
@@ -67,38 +68,5 @@ struct CLIRunner {
         return Outcome(
             status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
             stdout: stdout.text(), stderr: stderr.text())
-    }
-}
-
-/// Drains one pipe on a thread of its own, so a child never blocks on a full pipe and a hung
-/// child cannot block the reader.
-private final class PipeReader: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            // read(2) with EINTR retried: FileHandle.readDataToEndOfFile traps on an interrupted
-            // read (a signal such as SIGCHLD landing on this thread), which crashed whole test runs.
-            let fd = handle.fileDescriptor
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-                if got > 0 {
-                    data.append(contentsOf: buffer[0..<got])
-                } else if got < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
-            }
-            done.signal()
-        }
-    }
-
-    /// What the child wrote; waits at most a few seconds for grandchildren still holding the pipe.
-    func text() -> String {
-        _ = done.wait(timeout: .now() + 5)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,31 +1,27 @@
 import DBPKI
 import Foundation
 
-/// A certificate made for a test, with its key and its parsed form.
-struct Issued: Sendable {
-    let der: [UInt8]
-    let key: PrivateKey
-    let info: CertificateInfo
-}
-
 /// Builds test PKIs in code through one engine, at a fixed clock, so every test
-/// states exactly the certificates it needs.
-struct TestPKI: Sendable {
+/// states exactly the certificates it needs and no test depends on files made elsewhere.
+public struct TestPKI: Sendable {
     /// The clock the test PKIs are made at: 2026-01-01T00:00:00Z.
-    static let now = Date(timeIntervalSince1970: 1_767_225_600)
-    static let day: TimeInterval = 86_400
+    public static let now = Date(timeIntervalSince1970: 1_767_225_600)
+    public static let day: TimeInterval = 86_400
 
-    let backend: any PKIBackend
+    public let backend: any PKIBackend
 
-    init(_ engine: EngineUnderTest) { backend = engine.backend }
-    init(backend: any PKIBackend) { self.backend = backend }
+    /// A test PKI made by `engine`.
+    public init(_ engine: EngineUnderTest) { backend = engine.backend }
+    /// A test PKI made by `backend`, for engines the tests wrap or build themselves.
+    public init(backend: any PKIBackend) { self.backend = backend }
 
-    func issuer(at date: Date = TestPKI.now) -> CertificateIssuer {
+    /// The core's issuer on this engine, with its clock stopped at `date`.
+    public func issuer(at date: Date = TestPKI.now) -> CertificateIssuer {
         CertificateIssuer(backend: backend, now: { date })
     }
 
     /// A self-signed root CA.
-    func root(_ name: String = "dbpki Test Root", keyType: KeyType = .ecdsaP256, at date: Date = TestPKI.now)
+    public func root(_ name: String = "dbpki Test Root", keyType: KeyType = .ecdsaP256, at date: Date = TestPKI.now)
         throws -> Issued
     {
         let key = try backend.generatePrivateKey(keyType)
@@ -34,7 +30,7 @@ struct TestPKI: Sendable {
     }
 
     /// A certificate under `profile` signed by `parent`.
-    func issue(
+    public func issue(
         _ profile: CertificateProfile, by parent: Issued, keyType: KeyType = .ecdsaP256, at date: Date = TestPKI.now
     ) throws -> Issued {
         let key = try backend.generatePrivateKey(keyType)
@@ -45,11 +41,12 @@ struct TestPKI: Sendable {
     }
 
     /// A certificate from a hand-made request, for shapes the profiles refuse to make
-    /// (a CA without the CA flag, odd validity). `edit` adjusts the default request.
-    func custom(
-        subject: String, by parent: Issued?, edit: (inout CertificateRequest) -> Void
+    /// (a CA without the CA flag, odd validity, a weak key). `edit` adjusts the default request;
+    /// `key` is the subject's key (a new P-256 key when nil), which also signs when there is no parent.
+    public func custom(
+        subject: String, key: PrivateKey? = nil, by parent: Issued?, edit: (inout CertificateRequest) -> Void
     ) throws -> Issued {
-        let key = try backend.generatePrivateKey(.ecdsaP256)
+        let key = try key ?? backend.generatePrivateKey(.ecdsaP256)
         let spki = try backend.publicKeyInfo(of: key)
         let keyID = try issuer().keyIdentifier(ofSPKI: spki)
         var request = CertificateRequest(
@@ -63,7 +60,9 @@ struct TestPKI: Sendable {
     }
 
     /// root -> intermediate -> server leaf for db1.example.com and 192.0.2.10.
-    func standardChain(leafKeyType: KeyType = .ecdsaP256) throws -> (root: Issued, intermediate: Issued, leaf: Issued) {
+    public func standardChain(leafKeyType: KeyType = .ecdsaP256) throws -> (
+        root: Issued, intermediate: Issued, leaf: Issued
+    ) {
         let root = try root()
         let intermediate = try issue(.intermediateCA(name: "dbpki Test Issuing CA"), by: root)
         let leaf = try issue(
@@ -73,7 +72,7 @@ struct TestPKI: Sendable {
     }
 
     /// Asks this engine to verify `leaf` against `anchors` with `intermediates`.
-    func verify(
+    public func verify(
         _ leaf: Issued, intermediates: [Issued] = [], anchors: [Issued], crls: [[UInt8]] = [],
         policy: VerificationPolicy = TestPKI.policy()
     ) throws -> VerificationResult {
@@ -84,27 +83,10 @@ struct TestPKI: Sendable {
     }
 
     /// A server policy at the test clock, optionally for a peer name.
-    static func policy(
+    public static func policy(
         peer: VerificationPolicy.PeerIdentity? = nil, purpose: VerificationPolicy.Purpose? = .server,
         at time: Date = TestPKI.now.addingTimeInterval(3600), maxIntermediates: Int? = nil
     ) -> VerificationPolicy {
         VerificationPolicy(time: time, purpose: purpose, peer: peer, maxIntermediates: maxIntermediates)
     }
-}
-
-/// A clock a test sets by hand, given to a ``PKIStore`` as its clock.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: Date = TestPKI.now) { current = start }
-
-    /// The time the store reads; set it to move the store's clock.
-    var now: Date {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
-    }
-
-    /// The store's clock closure.
-    var read: @Sendable () -> Date { { [self] in now } }
 }
