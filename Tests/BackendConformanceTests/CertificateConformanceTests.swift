@@ -380,10 +380,7 @@ struct CertificateConformanceTests {
     func badNamesAreRefused(engine: EngineUnderTest) throws {
         let backend = engine.backend
         let key = try backend.generatePrivateKey(.ecdsaP256)
-        var request = CertificateRequest(
-            subject: .commonName("x"), serialNumber: [1], notBefore: TestPKI.now,
-            notAfter: TestPKI.now.addingTimeInterval(TestPKI.day),
-            subjectPublicKeyInfo: try backend.publicKeyInfo(of: key))
+        var request = try CertificateRequest.minimal(for: key, on: backend)
         #expect(throws: Never.self) { try backend.createCertificate(request, issuer: nil, signingKey: key) }
         request.subject = DistinguishedName([.init(oid: "commonName", value: "x")])
         #expect(throws: PKIError.self) { try backend.createCertificate(request, issuer: nil, signingKey: key) }

@@ -359,16 +359,7 @@ struct VerificationConformanceTests {
         arguments: EngineUnderTest.all)
     func expiredAnchorAlone(engine: EngineUnderTest) throws {
         let chain = try WebChain(engine)
-        let oldRoot = try chain.pki.custom(subject: "Old Root", by: nil) {
-            $0.isCA = true
-            $0.keyUsage = [.keyCertSign, .cRLSign]
-            $0.extendedKeyUsage = []
-            $0.notBefore = TestPKI.now.addingTimeInterval(-20 * TestPKI.day)
-            $0.notAfter = TestPKI.now.addingTimeInterval(-10 * TestPKI.day)
-        }
-        let underOldRoot = try chain.pki.custom(subject: "ok.example", by: oldRoot) {
-            $0.subjectAlternativeNames = [.dns("ok.example")]
-        }
+        let (underOldRoot, oldRoot) = try chain.leafUnderExpiredRoot()
         let expiredAnchor = try chain.verify(underOldRoot, intermediates: [], anchors: [oldRoot])
         #expect(expiredAnchor.reasons == [.expired], "\(expiredAnchor.failures)")
     }
@@ -408,12 +399,7 @@ struct VerificationConformanceTests {
     @Test("a CA whose key usage lacks keyCertSign is refused as no CA", arguments: EngineUnderTest.all)
     func caWithoutKeyCertSignIsRefused(engine: EngineUnderTest) throws {
         let chain = try WebChain(engine)
-        let ca = try chain.pki.custom(subject: "No Sign CA", by: chain.root) {
-            $0.isCA = true
-            $0.keyUsage = [.digitalSignature]
-            $0.extendedKeyUsage = []
-        }
-        let leaf = try chain.pki.custom(subject: "leaf", by: ca) { $0.subjectAlternativeNames = [.dns("leaf")] }
+        let (leaf, ca) = try chain.leafUnderCAWithoutKeyCertSign()
         let result = try chain.verify(leaf, intermediates: [ca])
         // OpenSSL adds purpose-mismatch: its purpose check wants keyCertSign on a CA too.
         #expect(result.reasons.contains(.notCA), "\(result.failures)")

@@ -90,3 +90,17 @@ public struct TestPKI: Sendable {
         VerificationPolicy(time: time, purpose: purpose, peer: peer, maxIntermediates: maxIntermediates)
     }
 }
+
+extension CertificateRequest {
+    /// A self-signed request for `key` with only a CN of "x", serial 1 and a day's validity from
+    /// ``TestPKI/now``: the base an engine test changes one field of.
+    public static func minimal(
+        for key: PrivateKey, on backend: any PKIBackend, subjectAlternativeNames: [SubjectAlternativeName] = []
+    ) throws -> CertificateRequest {
+        CertificateRequest(
+            subject: .commonName("x"), serialNumber: [1], notBefore: TestPKI.now,
+            notAfter: TestPKI.now.addingTimeInterval(TestPKI.day),
+            subjectPublicKeyInfo: try backend.publicKeyInfo(of: key),
+            subjectAlternativeNames: subjectAlternativeNames)
+    }
+}

@@ -36,4 +36,29 @@ public struct WebChain: Sendable {
     public static func replacing(_ issued: Issued, der: [UInt8]) -> Issued {
         Issued(der: der, key: issued.key, info: issued.info)
     }
+
+    /// A root that expired ten days ago and a leaf under it that has not: the anchor is the one
+    /// expired certificate on the path.
+    public func leafUnderExpiredRoot() throws -> (leaf: Issued, root: Issued) {
+        let root = try pki.custom(subject: "Old Root", by: nil) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = []
+            $0.notBefore = TestPKI.now.addingTimeInterval(-20 * TestPKI.day)
+            $0.notAfter = TestPKI.now.addingTimeInterval(-10 * TestPKI.day)
+        }
+        let leaf = try pki.custom(subject: "ok.example", by: root) { $0.subjectAlternativeNames = [.dns("ok.example")] }
+        return (leaf, root)
+    }
+
+    /// An intermediate CA (under this chain's root) whose keyUsage lacks keyCertSign, and a leaf it signed.
+    public func leafUnderCAWithoutKeyCertSign() throws -> (leaf: Issued, ca: Issued) {
+        let ca = try pki.custom(subject: "No Sign CA", by: root) {
+            $0.isCA = true
+            $0.keyUsage = [.digitalSignature]
+            $0.extendedKeyUsage = []
+        }
+        let leaf = try pki.custom(subject: "leaf", by: ca) { $0.subjectAlternativeNames = [.dns("leaf")] }
+        return (leaf, ca)
+    }
 }

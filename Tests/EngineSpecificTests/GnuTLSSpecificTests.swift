@@ -43,12 +43,7 @@ struct GnuTLSSpecificTests {
     @Test("reports a CA whose keyUsage lacks keyCertSign as no CA and nothing else (OpenSSL adds purpose-mismatch)")
     func caWithoutKeyCertSignIsOnlyNotCA() throws {
         let chain = try WebChain(engine)
-        let ca = try chain.pki.custom(subject: "No Sign CA", by: chain.root) {
-            $0.isCA = true
-            $0.keyUsage = [.digitalSignature]
-            $0.extendedKeyUsage = []
-        }
-        let leaf = try chain.pki.custom(subject: "leaf", by: ca) { $0.subjectAlternativeNames = [.dns("leaf")] }
+        let (leaf, ca) = try chain.leafUnderCAWithoutKeyCertSign()
         let result = try chain.verify(leaf, intermediates: [ca])
         #expect(result.reasons == [.notCA], "\(result.failures)")
     }

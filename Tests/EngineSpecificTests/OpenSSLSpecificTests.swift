@@ -51,10 +51,7 @@ struct OpenSSLSpecificTests {
     @Test("refuses a request with an empty, negative or non-minimal serial (GnuTLS writes the last two)")
     func refusesSerialsGnuTLSWrites() throws {
         let key = try backend.generatePrivateKey(.ecdsaP256)
-        var request = CertificateRequest(
-            subject: .commonName("x"), serialNumber: [1], notBefore: TestPKI.now,
-            notAfter: TestPKI.now.addingTimeInterval(TestPKI.day),
-            subjectPublicKeyInfo: try backend.publicKeyInfo(of: key))
+        var request = try CertificateRequest.minimal(for: key, on: backend)
         #expect(throws: Never.self) { try backend.createCertificate(request, issuer: nil, signingKey: key) }
         for serial: [UInt8] in [[], [0x80], [0x00, 0x01]] {
             request.serialNumber = serial
@@ -69,10 +66,8 @@ struct OpenSSLSpecificTests {
     @Test("refuses a DNS name that is not ASCII (GnuTLS writes its punycode)")
     func refusesANonASCIIDNSName() throws {
         let key = try backend.generatePrivateKey(.ecdsaP256)
-        var request = CertificateRequest(
-            subject: .commonName("x"), serialNumber: [1], notBefore: TestPKI.now,
-            notAfter: TestPKI.now.addingTimeInterval(TestPKI.day),
-            subjectPublicKeyInfo: try backend.publicKeyInfo(of: key), subjectAlternativeNames: [.dns("bucher.example")])
+        var request = try CertificateRequest.minimal(
+            for: key, on: backend, subjectAlternativeNames: [.dns("bucher.example")])
         #expect(throws: Never.self) { try backend.createCertificate(request, issuer: nil, signingKey: key) }
         request.subjectAlternativeNames = [.dns("bücher.example")]
         #expect(throws: PKIError.self) { try backend.createCertificate(request, issuer: nil, signingKey: key) }
@@ -88,16 +83,7 @@ struct OpenSSLSpecificTests {
         // Before the chain was made every certificate on the path is not yet valid.
         let early = try chain.verify(policy: TestPKI.policy(at: TestPKI.now.addingTimeInterval(-TestPKI.day)))
         #expect(Set(early.failures.compactMap(\.depth)) == [0, 1, 2], "\(early.failures)")
-        let oldRoot = try chain.pki.custom(subject: "Old Root", by: nil) {
-            $0.isCA = true
-            $0.keyUsage = [.keyCertSign, .cRLSign]
-            $0.extendedKeyUsage = []
-            $0.notBefore = TestPKI.now.addingTimeInterval(-20 * TestPKI.day)
-            $0.notAfter = TestPKI.now.addingTimeInterval(-10 * TestPKI.day)
-        }
-        let leaf = try chain.pki.custom(subject: "ok.example", by: oldRoot) {
-            $0.subjectAlternativeNames = [.dns("ok.example")]
-        }
+        let (leaf, oldRoot) = try chain.leafUnderExpiredRoot()
         let result = try chain.verify(leaf, intermediates: [], anchors: [oldRoot])
         #expect(result.reasons == [.expired] && result.failures.map(\.depth) == [1], "\(result.failures)")
     }
