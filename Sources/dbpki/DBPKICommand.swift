@@ -38,7 +38,7 @@ struct DBPKICommand: ParsableCommand {
             var command = try parseAsRoot()
             // After parsing, so that an unknown option is reported before a complaint about a value.
             do { try (command as? CheckedCommand)?.check() } catch let error as PKIError {
-                throw ValidationError(error.message)  // a check is about usage: "(see --help)", exit 64
+                throw ValidationError(CLIOutput.sentence(for: error))  // a check is about usage: "(see --help)", exit 64
             }
             try command.run()
         } catch let error as PKIError {
