@@ -38,7 +38,8 @@ struct DBPKICommand: ParsableCommand {
             var command = try parseAsRoot()
             // After parsing, so that an unknown option is reported before a complaint about a value.
             do { try (command as? CheckedCommand)?.check() } catch let error as PKIError {
-                throw ValidationError(CLIOutput.sentence(for: error))  // a check is about usage: "(see --help)", exit 64
+                // A check is about usage: "(see --help)", exit 64.
+                throw ValidationError(CLIOutput.sentence(for: error))
             }
             try command.run()
         } catch let error as PKIError {
