@@ -16,6 +16,7 @@ Run: DBPKI_BIN=.build/release/dbpki python3 -m unittest discover -s Tests/Intero
 import glob
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -146,6 +147,71 @@ class PlainInstallTests(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertTrue(result.stderr.startswith("error:"), result.stderr)
         self.assertTrue(os.path.isdir(os.path.join(self.prefix, "bin")))
+
+
+def fish_completions(script, line, cwd):
+    """What fish offers for the end of `line` (`complete -C`), with the script dbpki writes loaded."""
+    result = run(["fish", "--no-config", "-c", f"source {script}; complete -C {shlex.quote(line)}"], cwd=cwd)
+    return [entry.split("\t")[0] for entry in result.stdout.splitlines()]
+
+
+def zsh_completed_line(fpath, line, cwd):
+    """The command line as interactive zsh shows it after TAB is pressed at the end of `line`.
+
+    zsh completes only inside its line editor, so a zsh in a pseudo-terminal (zsh/zpty) loads the
+    completion function from `fpath` with compinit, is sent the line and a TAB, and the screen it
+    writes back is read, escape sequences removed.
+    """
+    driver = f"""
+        zmodload zsh/zpty
+        zpty z 'zsh -f -i'
+        zpty -w z "PS1='>'; PATH={os.path.dirname(DBPKI)}:$PATH; fpath=({fpath} $fpath)"
+        zpty -w z "autoload -Uz compinit; compinit -u -D; cd {cwd}"
+        sleep 1
+        zpty -w -n z {shlex.quote(line)}$'\t'
+        sleep 1
+        zpty -w z $'\x15print COMPLETED'
+        sleep 1
+        out=''
+        while zpty -r -t z chunk; do out+=$chunk; done
+        zpty -d z
+        print -r -- "$out"
+    """
+    screen = run(["zsh", "-f", "-c", driver], timeout=30).stdout
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    screen = re.sub(r".\x08", "", screen)
+    return screen
+
+
+@unittest.skipUnless(shutil.which("fish") and shutil.which("zsh"), "fish and zsh are installed by .ci/run")
+class FishAndZshCompletionTests(unittest.TestCase):
+    """The fish and zsh completion scripts dbpki writes, run by fish and by an interactive zsh."""
+
+    def setUp(self):
+        self.scratch = tempfile.mkdtemp(prefix="dbpki-complete-")
+        self.addCleanup(shutil.rmtree, self.scratch, True)
+        for name in ["ca.crt", "db1.crt"]:
+            open(os.path.join(self.scratch, name), "w").close()
+        self.fish = os.path.join(self.scratch, ".dbpki.fish")
+        with open(self.fish, "w") as f:
+            f.write(run([DBPKI, "--generate-completion-script", "fish"]).stdout)
+        self.fpath = os.path.join(self.scratch, ".zsh")
+        os.mkdir(self.fpath)
+        with open(os.path.join(self.fpath, "_dbpki"), "w") as f:
+            f.write(run([DBPKI, "--generate-completion-script", "zsh"]).stdout)
+
+    def test_fish_completes_subcommands_files_and_fixed_values(self):
+        self.assertEqual(fish_completions(self.fish, "dbpki ins", self.scratch), ["inspect"])
+        self.assertEqual(fish_completions(self.fish, "dbpki ca ro", self.scratch), ["rollover"])
+        self.assertEqual(fish_completions(self.fish, "dbpki inspect d", self.scratch), ["db1.crt"])
+        self.assertEqual(fish_completions(self.fish, "dbpki verify chain db1.crt --trust c", self.scratch), ["ca.crt"])
+        self.assertIn("gnutls", fish_completions(self.fish, "dbpki issue db1 --backend ", self.scratch))
+
+    def test_zsh_completes_subcommands_and_files(self):
+        self.assertIn("dbpki inspect", zsh_completed_line(self.fpath, "dbpki ins", self.scratch))
+        self.assertIn("dbpki inspect db1.crt", zsh_completed_line(self.fpath, "dbpki inspect d", self.scratch))
+        self.assertIn(
+            "--trust ca.crt", zsh_completed_line(self.fpath, "dbpki verify chain db1.crt --trust c", self.scratch))
 
 
 class BashCompletionTests(unittest.TestCase):
