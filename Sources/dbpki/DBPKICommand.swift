@@ -18,7 +18,7 @@ struct DBPKICommand: ParsableCommand {
             Example:
               dbpki verify chain server.crt --trust ca.crt --untrusted intermediate.crt --host db1.example.com
 
-            """ + ExitStatus.help(""),
+            """ + "\n" + ExitStatus.overview + "\n" + ExitStatus.help(""),
         version: DBPKIVersion.text,
         subcommands: [
             InitCommand.self, IssueCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,

@@ -110,6 +110,31 @@ struct ExitStatus: Hashable, Sendable {
         return statuses.sorted { $0.code < $1.code }
     }
 
+    /// What each code means across dbpki, for the table in `dbpki --help` and dbpki(1).
+    static let generalMeanings: [Int32: String] = [
+        0: "success",
+        1: "the answer is no: invalid, unfit, refused, problems (audit: warning)",
+        2: "audit: a certificate expired, expiring today, or with a finding",
+        3: "audit: an input could not be read, or no certificate was found",
+        64: "usage: an unknown option, a missing or refused value",
+        65: "bad data: an input or a PKI file that does not decode or match",
+        66: "no input: a file, a CA or a certificate NAME that does not exist",
+        69: "unavailable: a form or feature dbpki or the engine does not support",
+        70: "internal error: an engine failure dbpki does not expect",
+        73: "cannot create: it exists already, or the output is not a folder",
+        74: "I/O error: a file or the PKI directory cannot be read or written",
+    ]
+
+    /// Every code any command uses, with its general meaning: one table for all of dbpki (each
+    /// command's own --help lists the codes it uses, with what they mean for it).
+    static var overview: String {
+        let codes = Set(table.values.flatMap { $0.map(\.code) }).sorted()
+        return "Exit statuses across dbpki (each command's --help lists the ones it uses):\n"
+            + codes.map { code in
+                "  \(String(code).padding(toLength: 4, withPad: " ", startingAt: 0))\(generalMeanings[code] ?? "")"
+            }.joined(separator: "\n")
+    }
+
     /// The "Exit status:" block each command's discussion ends with, after a blank line; one line per
     /// status, each short enough not to wrap in an 80-column `--help`.
     static func help(_ path: String) -> String {
