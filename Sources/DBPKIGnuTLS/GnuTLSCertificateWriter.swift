@@ -43,7 +43,7 @@ enum GnuTLSCertificateWriter {
     static func seconds(_ date: Date) -> time_t { time_t(UTCClock.seconds(date)) }
 
     static func setSerial(_ crt: GnuTLSCertificateHandle, _ serial: [UInt8]) throws {
-        guard !serial.isEmpty else { throw PKIError(.invalidArgument, "empty serial number") }
+        try SerialNumber.check(serial)
         let code = serial.withUnsafeBytes { gnutls_x509_crt_set_serial(crt.handle, $0.baseAddress, $0.count) }
         try GnuTLSError.check(code, "cannot set the serial number", .invalidArgument)
     }

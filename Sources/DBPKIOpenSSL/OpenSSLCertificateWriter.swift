@@ -34,9 +34,7 @@ struct OpenSSLCertificateWriter {
         guard X509_set_version(certificate, Int(X509_VERSION_3)) == 1 else {
             throw OpenSSLErrors.error(.engine, "cannot set the version")
         }
-        guard let first = request.serialNumber.first, first & 0x80 == 0 else {
-            throw PKIError(.invalidArgument, "the serial number must be a positive INTEGER")
-        }
+        try SerialNumber.check(request.serialNumber)
         let serial = try DERCoding.integer(contentOctets: request.serialNumber, "serial number")
         defer { ASN1_INTEGER_free(serial) }
         guard X509_set_serialNumber(certificate, serial) == 1 else {

@@ -375,6 +375,29 @@ struct CertificateConformanceTests {
     }
 
     @Test(
+        "a request whose serial is empty, negative, not minimal or past 20 octets is refused (the core's rule)",
+        arguments: EngineUnderTest.all)
+    func badSerialsAreRefused(engine: EngineUnderTest) throws {
+        let backend = engine.backend
+        let key = try backend.generatePrivateKey(.ecdsaP256)
+        var request = try CertificateRequest.minimal(for: key, on: backend)
+        for serial: [UInt8] in [[0x01], [0x00, 0x80], [0x7f] + [UInt8](repeating: 0xff, count: 19)] {
+            request.serialNumber = serial
+            #expect(throws: Never.self, "serial \(serial)") {
+                try backend.createCertificate(request, issuer: nil, signingKey: key)
+            }
+        }
+        for serial: [UInt8] in [[], [0x80], [0x00, 0x01], [0x01] + [UInt8](repeating: 0, count: 20)] {
+            request.serialNumber = serial
+            #expect("serial \(serial)") {
+                try backend.createCertificate(request, issuer: nil, signingKey: key)
+            } throws: {
+                ($0 as? PKIError)?.code == .invalidArgument
+            }
+        }
+    }
+
+    @Test(
         "a request with a name attribute that is no OID or a country that is not printable is refused",
         arguments: EngineUnderTest.all)
     func badNamesAreRefused(engine: EngineUnderTest) throws {

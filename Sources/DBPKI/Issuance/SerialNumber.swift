@@ -10,6 +10,24 @@ public enum SerialNumber {
         return bytes[0] & 0x80 != 0 ? [0] + bytes : bytes
     }
 
+    /// Throws unless `octets` are what RFC 5280 allows a serial's INTEGER content to be:
+    /// present, positive (top bit clear) and minimal (no redundant leading zero byte), at
+    /// most 20 octets. The core's rule, which every engine applies before it encodes a
+    /// request: left to themselves, GnuTLS wrote negative and non-minimal serials as given
+    /// while OpenSSL refused them.
+    public static func check(_ octets: [UInt8]) throws {
+        guard let first = octets.first else { throw PKIError(.invalidArgument, "the serial number is empty") }
+        guard first & 0x80 == 0 else {
+            throw PKIError(.invalidArgument, "the serial number must be a positive INTEGER")
+        }
+        guard !(first == 0 && octets.count > 1 && octets[1] & 0x80 == 0) else {
+            throw PKIError(.invalidArgument, "the serial number has a redundant leading zero byte (not DER)")
+        }
+        guard octets.count <= 20 else {
+            throw PKIError(.invalidArgument, "the serial number is longer than the 20 octets RFC 5280 allows")
+        }
+    }
+
     /// Encodes a non-negative integer as minimal positive INTEGER content octets.
     public static func encode(_ value: UInt64) -> [UInt8] {
         var bytes = [UInt8]()
