@@ -33,6 +33,17 @@ public struct CLIRunner {
         return repository.appendingPathComponent(".build/debug/dbpki")
     }()
 
+    /// Starts `process`, one start at a time in this test process: Foundation's `Process.run()`
+    /// crashed (SIGSEGV in a memcpy inside it) when the suites, running in parallel, started
+    /// children at the same moment. Waiting for a child is not serialized, only starting one.
+    public static func launch(_ process: Process) throws {
+        launching.lock()
+        defer { launching.unlock() }
+        try process.run()
+    }
+
+    private static let launching = NSLock()
+
     /// The file path of `path` inside `testdata/`.
     public static func testdata(_ path: String) -> String { TestData.path(path) }
 
@@ -57,7 +68,7 @@ public struct CLIRunner {
         process.standardInput = FileHandle.nullDevice
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
-        try process.run()
+        try launch(process)
         let stdout = PipeReader(out.fileHandleForReading)
         let stderr = PipeReader(err.fileHandleForReading)
         if finished.wait(timeout: .now() + timeout) == .timedOut {

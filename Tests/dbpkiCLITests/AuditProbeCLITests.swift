@@ -93,7 +93,7 @@ enum SilentResolver {
         check.arguments = ["--mount", "--net", "sh", "-c", "ip link set lo up"]
         check.standardOutput = FileHandle.nullDevice
         check.standardError = FileHandle.nullDevice
-        guard (try? check.run()) != nil else { return false }
+        guard (try? CLIRunner.launch(check)) != nil else { return false }
         check.waitUntilExit()
         return check.terminationStatus == 0
     }()

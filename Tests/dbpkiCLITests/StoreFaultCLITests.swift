@@ -42,7 +42,7 @@ final class TinyDisk {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? CLIRunner.launch(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }
