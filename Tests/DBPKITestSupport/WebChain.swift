@@ -61,4 +61,15 @@ public struct WebChain: Sendable {
         let leaf = try pki.custom(subject: "leaf", by: ca) { $0.subjectAlternativeNames = [.dns("leaf")] }
         return (leaf, ca)
     }
+
+    /// An intermediate CA whose extendedKeyUsage allows only clientAuth, and a server leaf it signed.
+    public func serverLeafUnderClientOnlyCA() throws -> (leaf: Issued, ca: Issued) {
+        let ca = try pki.custom(subject: "Client-only CA", by: root) {
+            $0.isCA = true
+            $0.keyUsage = [.keyCertSign, .cRLSign]
+            $0.extendedKeyUsage = [ExtendedKeyUsage.clientAuth]
+        }
+        let leaf = try pki.custom(subject: "srv.example", by: ca) { $0.subjectAlternativeNames = [.dns("srv.example")] }
+        return (leaf, ca)
+    }
 }

@@ -94,14 +94,7 @@ struct OpenSSLSpecificTests {
     )
     func appliesItsPurposeRules() throws {
         let chain = try WebChain(engine)
-        let clientCA = try chain.pki.custom(subject: "Client-only CA", by: chain.root) {
-            $0.isCA = true
-            $0.keyUsage = [.keyCertSign, .cRLSign]
-            $0.extendedKeyUsage = [ExtendedKeyUsage.clientAuth]
-        }
-        let leaf = try chain.pki.custom(subject: "srv.example", by: clientCA) {
-            $0.subjectAlternativeNames = [.dns("srv.example")]
-        }
+        let (leaf, clientCA) = try chain.serverLeafUnderClientOnlyCA()
         let result = try chain.verify(leaf, intermediates: [clientCA])
         #expect(result.reasons == [.purposeMismatch] && result.failures.first?.depth == 1, "\(result.failures)")
         // digitalSignature, keyEncipherment or keyAgreement; dataEncipherment alone is not enough.
