@@ -110,8 +110,12 @@ public struct BundleVerifier: Sendable {
         var runs = [[UInt8]]()
         var current = [UInt8]()
         for line in stray.lines {
-            // A commented-out key (`# MIIE...`) is still a key.
-            let body = line.drop(while: { Self.commentMarks.contains($0) })
+            // A commented-out key (`# MIIE...`, `// MIIE...`) is still a key. `/` is also a base64
+            // digit, so only a `//` pair counts as a comment mark: a body line may start with `/`.
+            var body = line.drop(while: { Self.commentMarks.contains($0) })
+            if body.starts(with: [0x2f, 0x2f]) {
+                body = body.dropFirst(2).drop(while: { Self.commentMarks.contains($0) })
+            }
             if !body.isEmpty, body.allSatisfy(isBase64) {
                 current += body
             } else if !current.isEmpty {
@@ -128,7 +132,7 @@ public struct BundleVerifier: Sendable {
         return "line \(stray.firstLine): text outside the certificate blocks, where only certificates belong"
     }
 
-    private static let commentMarks = Set("#;/! \t".utf8)
+    private static let commentMarks = Set("#;! \t".utf8)
 
     private static func isBase64(_ byte: UInt8) -> Bool {
         (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2b
