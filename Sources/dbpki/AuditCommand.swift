@@ -101,7 +101,7 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Seconds each --probe may take in all: resolving, connecting and the TLS handshake.",
+            "Seconds each --probe may take in all: resolving, connecting and the TLS handshake (up to 64 probes run at once).",
             valueName: "SECONDS"))
     var timeout: Double = 5
 

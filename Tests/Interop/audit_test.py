@@ -257,6 +257,29 @@ class AuditProbeTest(unittest.TestCase):
                     self.assertIn(reason, unreadable[0]["reason"])
                     self.assertIn(f"unreadable: probe:127.0.0.1:{port}", result.stderr)
 
+    def test_silent_endpoints_are_probed_at_once_and_reported_in_the_order_given(self):
+        served = self.start_s_server()
+        silent = [PlainListener(self, None) for _ in range(20)]
+        closed = free_port()
+        targets = [f"127.0.0.1:{s.port}" for s in silent[:10]] + [f"127.0.0.1:{served}", f"127.0.0.1:{closed}"]
+        targets += [f"127.0.0.1:{s.port}" for s in silent[10:]]
+        for backend in BACKENDS:
+            with self.subTest(backend=backend):
+                start = time.monotonic()
+                report, result = self.audit_json(*[a for t in targets for a in ("--probe", t)], "--timeout", "2",
+                                                 "--backend", backend, expect=1)  # db1's warn-7 beats 3
+                elapsed = time.monotonic() - start
+                # One after another the silent ones alone take 20 x 2 s; at once, about one timeout.
+                self.assertGreaterEqual(elapsed, 2)
+                self.assertLess(elapsed, 20, "probes ran one after another")
+                unreadable = report["summary"]["unreadable"]
+                expected = [f"probe:{t}" for t in targets if t != f"127.0.0.1:{served}"]
+                self.assertEqual([u["input"] for u in unreadable], expected)
+                self.assertEqual(sum("timed out" in u["reason"] for u in unreadable), 20)
+                subjects = sorted(c["subject"] for c in report["certificates"])
+                self.assertEqual(len(subjects), 2)  # the chain s_server presents: db1 and the CA
+                self.assertEqual(subjects[1], "CN=db1")
+
     def test_a_server_that_closes_at_once_is_unreadable_and_the_rest_is_still_reported(self):
         closer = MisbehavingListener(self, "close")
         target = f"127.0.0.1:{closer.port}"

@@ -47,7 +47,9 @@ public struct AuditRunner: Sendable {
 
     /// Reads every input and probes every endpoint. Never throws: whatever cannot be
     /// read is listed in ``Collection/unreadable``. `timeout` bounds each probe as a whole
-    /// (resolving, connecting and the handshake; see ``ProbeDeadline``). `progress` gets the
+    /// (resolving, connecting and the handshake; see ``ProbeDeadline``); up to
+    /// ``BlockingWorkers/defaultWidth`` probes run at once, so the whole probing takes about
+    /// the slowest wave, not the sum. `progress` gets the
     /// number of files done after each batch.
     public func collect(
         _ inputs: [AuditInput], probes: [ProbeTarget] = [], serverName: String? = nil, timeout: Double = 5,
@@ -75,9 +77,12 @@ public struct AuditRunner: Sendable {
             }
         }
         if !batch.isEmpty { flush() }
-        for target in probes {
-            merge(probe(target, serverName: serverName, timeout: timeout), into: &collection, index: &index)
+        // Probes run at once (bounded), each under its own deadline; results merge in the order given.
+        let runner = self
+        let probed = BlockingWorkers.map(count: probes.count) { position in
+            runner.probe(probes[position], serverName: serverName, timeout: timeout)
         }
+        for result in probed { merge(result, into: &collection, index: &index) }
         return collection
     }
 
@@ -114,7 +119,7 @@ public struct AuditRunner: Sendable {
 
     /// Reads a batch on ``workers`` threads; worker w takes files w, w + workers, ...
     private func process(_ files: [AuditInputWalker.File]) -> [FileResult] {
-        let results = ResultSlots(count: files.count)
+        let results = IndexedResults<FileResult>(count: files.count)
         let workerCount = min(workers, files.count)
         DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
             for position in stride(from: worker, to: files.count, by: workerCount) {
@@ -171,7 +176,7 @@ public struct AuditRunner: Sendable {
         return Read(location: location, fingerprint: try backend.digest(.sha256, der), fields: fields)
     }
 
-    private func probe(_ target: ProbeTarget, serverName: String?, timeout: Double) -> FileResult {
+    func probe(_ target: ProbeTarget, serverName: String?, timeout: Double) -> FileResult {
         var result = FileResult()
         guard let prober else {
             result.unreadable.append(UnreadableInput(input: target.location, reason: "this engine cannot probe"))
@@ -192,20 +197,4 @@ public struct AuditRunner: Sendable {
         }
         return result
     }
-}
-
-/// Per-position results written by concurrent workers; each position is written by exactly one.
-private final class ResultSlots: @unchecked Sendable {
-    private var storage: [AuditRunner.FileResult?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: AuditRunner.FileResult) {
-        lock.lock()
-        storage[index] = value
-        lock.unlock()
-    }
-
-    var values: [AuditRunner.FileResult] { storage.map { $0 ?? AuditRunner.FileResult() } }
 }
