@@ -54,13 +54,14 @@ private func review(
 
 @Suite("dbpki's verification rules")
 struct PathRuleTests {
-    @Test("the default profile is rfc5280 and lists its ten rules by id, in order")
+    @Test("the default profile is rfc5280 and lists its eleven rules by id, in order")
     func theDefaultProfileNamesItsRules() {
         #expect(VerificationProfile.rfc5280.id == "rfc5280")
         #expect(
             VerificationProfile.rfc5280.rules.map(\.id) == [
                 "validity", "serial-number", "key-identifiers", "extension-criticality", "certificate-role",
-                "subject-alt-name", "name-encoding", "tls-key-usage", "intermediate-count", "crl-number",
+                "subject-alt-name", "name-encoding", "tls-key-usage", "intermediate-count", "name-constraints",
+                "crl-number",
             ])
         #expect(ValidityRule.id == "validity" && NameEncodingRule().id == "name-encoding")
     }
@@ -93,6 +94,18 @@ struct PathRuleTests {
             (NameEncodingRule(), review([badUTF8, root])),
             (TLSKeyUsageRule(), review([certificate("CN=db1", issuer: "CN=Root", keyUsage: [.keyCertSign]), root])),
             (IntermediateCountRule(), review([leaf, issuing, root], maxIntermediates: 0)),
+            // A CA whose nameConstraints cannot be read constrains nothing it could vouch for: the
+            // path fails (NameConstraintsTests covers the subtrees themselves).
+            (
+                NameConstraintsRule(),
+                review([
+                    leaf,
+                    certificate(
+                        "CN=Issuing", issuer: "CN=Root", isCA: true,
+                        extensions: [.init(oid: CertificateExtension.nameConstraints, critical: true)]),
+                    root,
+                ])
+            ),
             (CRLNumberRule(), review([leaf, root], crls: [unnumbered])),
         ]
     }()

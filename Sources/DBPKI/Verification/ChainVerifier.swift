@@ -34,16 +34,71 @@ public struct ChainVerifier: Sendable {
         var engineRequest = request
         engineRequest.policy.maxIntermediates =
             (request.policy.maxIntermediates ?? VerificationPolicy.defaultMaxIntermediates) + Self.engineDepthAllowance
-        let anchors = Set(request.trustAnchors)
         return CrossCheckedVerification(
-            results: try engines.map { engine in
-                let answer = try engine.verify(engineRequest)
-                return VerificationResult(
-                    engine: engine.engine,
-                    failures: merge(answer.failures, review(answer.path, anchors, request, engine)),
-                    path: answer.path)
-            })
+            results: try engines.map { engine in try judgeWithAlternatives(engineRequest, request, engine) })
     }
+
+    /// At most this many extra paths are asked of an engine after its first path fails: enough
+    /// to step around a cross-signed or constrained intermediate or two, and a hard stop for a
+    /// hostile pile of cross-certificates.
+    static let alternativePathBudget = 8
+
+    /// The engine's first path, judged; when it fails for a reason another path could avoid,
+    /// the engine is asked again without one of that path's intermediates at a time (breadth
+    /// first, within ``alternativePathBudget``), and the first path that passes is the answer.
+    /// RFC 5280 asks whether some valid path exists; OpenSSL's builder stops at its first
+    /// (after a name-constraints failure, say) where a valid one goes through another CA.
+    private func judgeWithAlternatives(
+        _ engineRequest: VerificationRequest, _ request: VerificationRequest, _ engine: any PKIBackend
+    ) throws -> VerificationResult {
+        let first = try judge(engineRequest, request, engine)
+        guard !first.isValid, !request.intermediates.isEmpty, Self.anotherPathCouldHelp(first) else { return first }
+        var queue: [(removed: Set<[UInt8]>, path: [[UInt8]])] = [([], first.path)]
+        var tried: Set<Set<[UInt8]>> = [[]]
+        var asked = 0
+        while !queue.isEmpty {
+            let (removed, path) = queue.removeFirst()
+            for candidate in path.dropFirst() where request.intermediates.contains(candidate) {
+                let without = removed.union([candidate])
+                guard tried.insert(without).inserted else { continue }
+                guard asked < Self.alternativePathBudget else { return first }
+                asked += 1
+                var narrower = engineRequest
+                narrower.intermediates.removeAll { without.contains($0) }
+                let answer = try judge(narrower, request, engine)
+                if answer.isValid { return answer }
+                queue.append((without, answer.path))
+            }
+        }
+        return first
+    }
+
+    /// False when every failure is the leaf's own (its validity, names, purpose): no other
+    /// path changes those. A name-constraints failure at the leaf comes from a CA above it.
+    private static func anotherPathCouldHelp(_ result: VerificationResult) -> Bool {
+        result.failures.contains { $0.depth != 0 || $0.reason == .nameConstraints }
+    }
+
+    /// One engine answer, with the engine's findings the core decides itself replaced by the rules'.
+    private func judge(
+        _ engineRequest: VerificationRequest, _ request: VerificationRequest, _ engine: any PKIBackend
+    ) throws -> VerificationResult {
+        let anchors = Set(request.trustAnchors)
+        let answer = try engine.verify(engineRequest)
+        var engineFailures = answer.failures
+        if decidesNameConstraints, let last = answer.path.last, anchors.contains(last) {
+            // The core's rule judged this whole path; the engine's own reading is not asked twice.
+            engineFailures.removeAll { $0.reason == .nameConstraints }
+        }
+        return VerificationResult(
+            engine: engine.engine,
+            failures: merge(engineFailures, review(answer.path, anchors, request, engine)),
+            path: answer.path)
+    }
+
+    /// True when the rules include ``NameConstraintsRule``, which then decides name
+    /// constraints for every engine on a path that reaches a trust anchor.
+    private var decidesNameConstraints: Bool { rules.contains { $0.id == NameConstraintsRule.id } }
 
     /// Parses the engine's path with the same engine and runs every rule over it.
     private func review(

@@ -16,12 +16,12 @@ public struct VerificationProfile: Sendable {
     /// RFC 5280 path validation decided once for both engines: validity in whole seconds,
     /// serials, key identifiers, criticality, each certificate's role, well-formed and
     /// well-encoded names, a TLS-capable leaf key usage, the intermediate count (self-issued
-    /// CAs once), and numbered CRLs.
+    /// CAs once), name constraints, and numbered CRLs.
     public static let rfc5280 = VerificationProfile(
         id: "rfc5280",
         rules: [
             ValidityRule(), SerialNumberRule(), KeyIdentifierRule(), ExtensionCriticalityRule(),
             CertificateRoleRule(), SubjectAltNameRule(), NameEncodingRule(), TLSKeyUsageRule(),
-            IntermediateCountRule(), CRLNumberRule(),
+            IntermediateCountRule(), NameConstraintsRule(), CRLNumberRule(),
         ])
 }

@@ -72,7 +72,7 @@ public enum CertificateFieldReader {
 
     private static func bad(_ what: String) -> PKIError { PKIError(.invalidInput, "certificate: \(what)") }
 
-    private static func oidText(_ content: ArraySlice<UInt8>) throws -> String {
+    static func oidText(_ content: ArraySlice<UInt8>) throws -> String {
         guard !content.isEmpty, content.last! & 0x80 == 0 else { throw bad("bad OBJECT IDENTIFIER") }
         let bytes = Array(content)
         return commonOIDs[bytes] ?? DERReader.objectIdentifierText(bytes)
@@ -141,7 +141,7 @@ public enum CertificateFieldReader {
     }
 
     /// Text for the string types, the whole element otherwise (as both engines report values).
-    private static func attributeValue(_ element: DERReader.Element) -> RFC4514.Value {
+    static func attributeValue(_ element: DERReader.Element) -> RFC4514.Value {
         let bytes = element.content
         switch element.tag {
         case 0x0c:  // UTF8String
