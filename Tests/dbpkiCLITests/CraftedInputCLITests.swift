@@ -52,6 +52,25 @@ struct CraftedInputCLITests {
         #expect(nonUTF8.stderr.lowercased().contains("utf8string"), "\(nonUTF8.stderr)")
     }
 
+    @Test(
+        "a certificate an engine refuses to decode is an invalid verdict with the reason (exit 1), a file without one exit 65",
+        arguments: backends)
+    func undecodableIsAVerdict(backend: String) throws {
+        // OpenSSL refuses to decode a UTF8String that is not UTF-8; GnuTLS decodes it and dbpki's name rule rejects it.
+        let text = try verify(Self.crafted("non-utf8-name.crt"), ["--backend", backend])
+        #expect(text.status == 1, "\(text.stderr)")
+        #expect(
+            text.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("invalid (") || $0.hasPrefix("disagreement") })
+        #expect(text.stderr.contains("malformed") || text.stderr.contains("name-encoding"), "\(text.stderr)")
+        let json = try verify(Self.crafted("non-utf8-name.crt"), ["--backend", backend, "--json"])
+        #expect(json.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(report?["valid"] as? Bool == false, "\(json.stdout)")
+        #expect((report?["fingerprint_sha256"] as? String)?.count == 64)
+        let nothing = try verify(CLIRunner.testdata("README.md"), ["--backend", backend])
+        #expect(nothing.status == 65 && nothing.stderr.hasPrefix("error: "), "\(nothing.stderr)")
+    }
+
     @Test("inspect shows crafted certificates without crashing and without raw NUL bytes")
     func inspectCrafted() throws {
         for name in ["nul-in-san.crt", "negative-serial.crt", "zero-serial.crt", "unknown-critical-extension.crt"] {

@@ -84,7 +84,17 @@ public struct ChainVerifier: Sendable {
         _ engineRequest: VerificationRequest, _ request: VerificationRequest, _ engine: any PKIBackend
     ) throws -> VerificationResult {
         let anchors = Set(request.trustAnchors)
-        let answer = try engine.verify(engineRequest)
+        let answer: VerificationResult
+        do {
+            answer = try engine.verify(engineRequest)
+        } catch let error as PKIError where error.code == .invalidInput {
+            // A certificate the engine refuses to decode (a malformed or repeated extension, mismatched
+            // signature algorithms) is a verdict, not a failed question: no path through it is valid.
+            let depth = (try? engine.parseCertificate(der: request.leaf)) == nil ? 0 : nil
+            return VerificationResult(
+                engine: engine.engine,
+                failures: [VerificationFailure(reason: .malformed, message: error.message, depth: depth)], path: [])
+        }
         var engineFailures = answer.failures
         if decidesNameConstraints, let last = answer.path.last, anchors.contains(last) {
             // The core's rule judged this whole path; the engine's own reading is not asked twice.

@@ -37,9 +37,15 @@ public struct VerificationReport: Codable, Sendable {
 
     /// Builds the record from a leaf and the engines' answers.
     public init(leaf: CertificateInfo, outcome: CrossCheckedVerification) {
+        self.init(subject: leaf.subject, fingerprintSHA256: leaf.fingerprintHex, outcome: outcome)
+    }
+
+    /// Builds the record from the leaf's subject and fingerprint, for a leaf no engine can
+    /// parse (the verdict then says why it is invalid).
+    public init(subject: String, fingerprintSHA256: String, outcome: CrossCheckedVerification) {
         valid = outcome.isValid
-        subject = leaf.subject
-        fingerprintSHA256 = leaf.fingerprintHex
+        self.subject = subject
+        self.fingerprintSHA256 = fingerprintSHA256
         disagreement = outcome.verdictsDiffer || outcome.reasonsDiffer
         engines = outcome.results.map { result in
             EngineVerdict(

@@ -87,8 +87,8 @@ struct ExitStatus: Hashable, Sendable {
         ],
         "verify": [.ok("help shown"), .usage],
         "verify chain": [
-            .ok("valid"), .no("invalid (the reasons on stderr)"), .usage, .dataError, .noInput, .unavailable, .ioError,
-            .software,
+            .ok("valid"), .no("invalid (the reasons on stderr; also a certificate the engines cannot decode)"), .usage,
+            .dataError.because("a file holds no certificate"), .noInput, .unavailable, .ioError, .software,
         ],
         "verify bundle": [
             .ok("fit to ship"), .no("unfit (one line per problem on stderr)"), .usage,

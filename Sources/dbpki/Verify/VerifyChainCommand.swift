@@ -71,16 +71,20 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
         let request = try ChainInput.request(
             leafPath: leaf, trustPath: trust, untrustedPaths: untrusted, crlPaths: crl, policy: policy)
         let engines = backend.makeBackends()
-        let leafInfo = try PKIError.locating(leaf) { try engines[0].parseCertificate(der: request.leaf) }
         let outcome = try ChainVerifier(engines: engines).verify(request)
+        // A leaf no engine decodes is still judged (malformed: invalid); it is then named by its file.
+        let subject =
+            (try? engines[0].parseCertificate(der: request.leaf).subject)
+            ?? (try? CertificateFieldReader.read(der: request.leaf).subject) ?? "the certificate in \(leaf)"
 
         if report.json {
-            print(try VerificationReport(leaf: leafInfo, outcome: outcome).jsonText())
+            let fingerprint = Hex.encode(try engines[0].digest(.sha256, request.leaf))
+            print(try VerificationReport(subject: subject, fingerprintSHA256: fingerprint, outcome: outcome).jsonText())
         } else if outcome.isValid {
-            report.say("valid: \(leafInfo.subject) (\(outcome.results.map(\.engine.name).joined(separator: "+")))")
+            report.say("valid: \(subject) (\(outcome.results.map(\.engine.name).joined(separator: "+")))")
         }
         for line in outcome.disagreementReport {
-            CLIOutput.stderr("disagreement on \(leafInfo.subject): \(line)")
+            CLIOutput.stderr("disagreement on \(subject): \(line)")
         }
         if !outcome.isValid {
             for result in outcome.results where !result.isValid {
