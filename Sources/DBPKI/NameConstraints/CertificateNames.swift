@@ -23,45 +23,20 @@ public struct CertificateNames: Sendable {
     /// (the engines have parsed it by then, so this is rare); a defective constraint is
     /// reported in ``constraintDefect`` instead.
     public init(certificate der: [UInt8]) throws {
-        var outer = DERReader(der[...])
-        var parts = DERReader(try outer.read(tag: 0x30).content)
-        var fields = DERReader(try parts.read(tag: 0x30).content)
-        var next = try fields.read()
-        if next.tag == 0xa0 { next = try fields.read() }  // version; next is the serial
-        _ = try fields.read(tag: 0x30)  // signature algorithm
-        _ = try fields.read(tag: 0x30)  // issuer
-        _ = try fields.read(tag: 0x30)  // validity
-        subject = try Self.directoryName(try fields.read(tag: 0x30).content)
-        _ = try fields.read(tag: 0x30)  // subjectPublicKeyInfo
+        let extensions = try RawExtensions(certificate: der)
+        subject = try Self.directoryName(extensions.subjectContent)
         alternativeNames = nil
         constraints = nil
         constraintDefect = nil
-        while !fields.isAtEnd {
-            let element = try fields.read()
-            guard element.tag == 0xa3 else { continue }
-            var explicit = DERReader(element.content)
-            var list = DERReader(try explicit.read(tag: 0x30).content)
-            while !list.isAtEnd {
-                var item = DERReader(try list.read(tag: 0x30).content)
-                let oid = try CertificateFieldReader.oidText(try item.read(tag: 0x06).content)
-                var value = try item.read()
-                var critical = false
-                if value.tag == 0x01 {
-                    critical = value.content.first.map { $0 != 0 } ?? false
-                    value = try item.read()
-                }
-                switch oid {
-                case CertificateExtension.subjectAltName:
-                    var sequence = DERReader(value.content)
-                    alternativeNames = try Self.generalNames(try sequence.read(tag: 0x30).content)
-                case CertificateExtension.nameConstraints:
-                    do {
-                        constraints = try Self.nameConstraints(value.content, critical: critical)
-                    } catch let defect as ConstraintDefect {
-                        constraintDefect = defect.reason
-                    }
-                default: break
-                }
+        if let names = extensions[CertificateExtension.subjectAltName] {
+            var sequence = DERReader(names.value)
+            alternativeNames = try Self.generalNames(try sequence.read(tag: 0x30).content)
+        }
+        if let found = extensions[CertificateExtension.nameConstraints] {
+            do {
+                constraints = try Self.nameConstraints(found.value, critical: found.critical)
+            } catch let defect as ConstraintDefect {
+                constraintDefect = defect.reason
             }
         }
     }

@@ -14,6 +14,12 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
             With --backend both, OpenSSL and GnuTLS answer the same question under the same policy; the \
             certificate is valid only when both accept it, and any disagreement is reported on stderr.
 
+            --profile webpki adds the Baseline Requirements' certificate profile that web PKI verifiers enforce, \
+            each rule with its id in the reasons: webpki-key-identifiers, webpki-common-name, \
+            webpki-extended-key-usage, webpki-algorithms (RSA >= 2048 in whole bytes or P-256/384/521; no DSA or \
+            Ed25519), webpki-end-entity, webpki-wildcard-scope, webpki-authority-info-access; a non-critical \
+            nameConstraints is then accepted. A certificate the engines cannot decode is invalid (malformed).
+
             --json prints one object, valid or not: valid, subject, fingerprint_sha256 (the leaf's), disagreement, \
             and engines (per engine: engine, valid, failures [{reason, message, depth}]).
 
@@ -51,6 +57,12 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
     @Option(help: "The most intermediate CAs a path may have, 0-64 (default 8).")
     var maxIntermediates: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "The rules applied on top of the engines: rfc5280 (RFC 5280 and RFC 6125), or webpki (also the CA/Browser Forum Baseline Requirements' certificate profile).",
+            valueName: "PROFILE"))
+    var profile: String = VerificationProfile.rfc5280.id
+
     @Option(help: "The engine: openssl, gnutls, or both (valid only when both accept).")
     var backend: CrossCheckChoice = .openssl
 
@@ -58,6 +70,10 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
 
     func check() throws {
         try name.check()
+        if VerificationProfile.named(profile) == nil {
+            let names = VerificationProfile.all.map(\.id).joined(separator: ", ")
+            throw ValidationError("--profile must be one of \(names), not '\(profile)'")
+        }
         let range = VerificationPolicy.maxIntermediatesRange
         if let maxIntermediates, !range.contains(maxIntermediates) {
             throw ValidationError("--max-intermediates must be \(range.lowerBound) to \(range.upperBound)")
@@ -71,7 +87,8 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
         let request = try ChainInput.request(
             leafPath: leaf, trustPath: trust, untrustedPaths: untrusted, crlPaths: crl, policy: policy)
         let engines = backend.makeBackends()
-        let outcome = try ChainVerifier(engines: engines).verify(request)
+        let rules = VerificationProfile.named(profile)?.rules ?? VerificationProfile.rfc5280.rules
+        let outcome = try ChainVerifier(engines: engines, rules: rules).verify(request)
         // A leaf no engine decodes is still judged (malformed: invalid); it is then named by its file.
         let subject =
             (try? engines[0].parseCertificate(der: request.leaf).subject)

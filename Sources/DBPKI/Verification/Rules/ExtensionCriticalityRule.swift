@@ -5,8 +5,14 @@
 public struct ExtensionCriticalityRule: PathRule {
     public static let id = "extension-criticality"
 
-    /// The rule has no settings: every profile that lists it applies it alike.
-    public init() {}
+    /// RFC 5280 requires a critical nameConstraints; web PKI verifiers accept a non-critical one
+    /// (the ``VerificationProfile/webpki`` profile turns this off).
+    public let nameConstraintsMustBeCritical: Bool
+
+    /// The rule as RFC 5280 states it, or with nameConstraints allowed to be non-critical.
+    public init(nameConstraintsMustBeCritical: Bool = true) {
+        self.nameConstraintsMustBeCritical = nameConstraintsMustBeCritical
+    }
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
         var failures = [VerificationFailure]()
@@ -19,7 +25,9 @@ public struct ExtensionCriticalityRule: PathRule {
                         depth: depth))
             }
             if depth > 0 { require(CertificateExtension.basicConstraints, critical: true, "basicConstraints") }
-            require(CertificateExtension.nameConstraints, critical: true, "nameConstraints")
+            if nameConstraintsMustBeCritical {
+                require(CertificateExtension.nameConstraints, critical: true, "nameConstraints")
+            }
             require(CertificateExtension.policyConstraints, critical: true, "policyConstraints")
             require(CertificateExtension.authorityInfoAccess, critical: false, "authorityInfoAccess")
             if certificate.subject.isEmpty {
