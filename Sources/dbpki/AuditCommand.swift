@@ -36,6 +36,11 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
               ca-without-keycertsign  CA certificate whose keyUsage lacks keyCertSign (or is absent)
               duplicate-serial        another certificate has the same issuer and serial number
 
+            --profile webpki adds the findings of verify chain's webpki profile, by the same rule ids \
+            (webpki-key-identifiers, webpki-common-name, webpki-extended-key-usage, webpki-algorithms, \
+            webpki-end-entity, webpki-wildcard-scope, webpki-authority-info-access): each certificate is judged \
+            alone, a CA certificate only by the rules that are not about leaves.
+
             Exit status (monitoring-plugin convention): 0 all ok; 1 some certificate in a warn stage; 2 some \
             certificate expired or expiring today, or any finding; 3 an input could not be read (a missing or \
             non-certificate file named, an unreachable or non-TLS --probe endpoint) or no certificate was found \
@@ -125,6 +130,8 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
     @Flag(help: "Parse every certificate with the engine instead of the fast reader (slower).")
     var fullParse = false
 
+    @OptionGroup var profile: ProfileOption
+
     @Option(
         help: """
             The engine for SHA-256 fingerprints, --probe handshakes and certificates the fast reader declines: \
@@ -138,6 +145,7 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
                 "nothing to audit: give --dir PKI, files or folders, or --probe HOST:PORT (or set DBPKI_DIR)")
         }
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        try profile.check()
         guard maxLeafDays >= 1 else { throw ValidationError("--max-leaf-days must be at least 1") }
     }
 
@@ -151,18 +159,21 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
         let thresholds = try PKIError.locating("--warn-days") { try WarningThresholds.parse(warnDays) }
         let time = try at.map(RFC3339.parse) ?? Date()
         let targets = try probe.map { try ProbeTarget(parsing: $0) }
-        let runner: AuditRunner
+        var runner: AuditRunner
         switch backend {
         case .openssl: runner = AuditRunner(backend: OpenSSLBackend(), prober: OpenSSLBackend(), fullParse: fullParse)
         case .gnutls: runner = AuditRunner(backend: GnuTLSBackend(), prober: GnuTLSBackend(), fullParse: fullParse)
         }
+        let profileAudit = ProfileAudit(profile: profile.value)
+        runner.profile = profileAudit.rules.isEmpty ? nil : profileAudit.profile
         let inputs = directories.map(AuditInput.pkiDirectory) + files.map(AuditInput.path)
         let progress = AuditProgress()
         // The collection is handed over, not kept: the report alone holds the records while it is written.
         let report = AuditReport(
             runner.collect(
                 inputs, probes: targets, serverName: servername, timeout: timeout, progress: progress.update),
-            thresholds: thresholds, context: AuditContext(at: time.timeIntervalSince1970, maxLeafDays: maxLeafDays))
+            thresholds: thresholds, context: AuditContext(at: time.timeIntervalSince1970, maxLeafDays: maxLeafDays),
+            rules: AuditRules.all + profileAudit.auditRules)
         progress.finish()
         for problem in report.unreadable { CLIOutput.stderr("unreadable: \(problem.input): \(problem.reason)") }
         if report.entries.isEmpty {

@@ -74,6 +74,31 @@ struct WebPKIProfileCLITests {
         #expect(plain.status == 1 && plain.stderr.contains("[extension-criticality]"), "\(plain.stderr)")
     }
 
+    @Test("audit --profile webpki reports each broken certificate under the same rule id verify chain names")
+    func auditUsesTheSameRules() throws {
+        func findings(_ extra: [String]) throws -> [String: [String]] {
+            let outcome = try CLIRunner.run(
+                ["audit", CLIRunner.testdata("webpki"), "--format", "json", "--at", "2030-01-01T00:00:00Z"] + extra)
+            #expect(outcome.status == 2, "\(outcome.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
+            var byFile = [String: [String]]()
+            for certificate in report?["certificates"] as? [[String: Any]] ?? [] {
+                let location = (certificate["locations"] as? [String])?.first ?? ""
+                let name = URL(fileURLWithPath: location).deletingPathExtension().lastPathComponent
+                byFile[name] = (certificate["findings"] as? [String] ?? []).filter { $0.hasPrefix("webpki-") }
+            }
+            return byFile
+        }
+        let strict = try findings(["--profile", "webpki"])
+        for (name, rule) in Self.broken {
+            #expect(strict[name] == [rule], "\(name): \(strict[name] ?? [])")
+        }
+        #expect(strict["good"] == [] && strict["root"] == [] && strict["nc-noncritical-leaf"] == [], "\(strict)")
+        let plain = try findings([])
+        let anyWebPKIFinding = plain.values.contains { !$0.isEmpty }
+        #expect(!anyWebPKIFinding, "\(plain)")
+    }
+
     @Test("an unknown profile is a usage error")
     func unknownProfile() throws {
         let outcome = try verify("good", profile: "cabf", backend: "openssl")

@@ -11,7 +11,7 @@ public struct AuditReport: Sendable {
         public var daysLeft: Int
         /// The alarm stage.
         public var stage: ExpiryStage
-        /// Finding codes, in ``AuditRules/all`` order.
+        /// Finding codes, in the order of the rules the report applied.
         public var findings: [String]
         /// notAfter in whole seconds since 1970.
         public var notAfterSeconds: Int64
@@ -33,6 +33,8 @@ public struct AuditReport: Sendable {
     public var filesRead: Int
     /// Files in walked folders that held none.
     public var filesSkipped: Int
+    /// The codes of the rules this report applied, in report order.
+    public var ruleCodes: [String]
 
     /// Judges a collection at the context's time.
     public init(
@@ -40,6 +42,7 @@ public struct AuditReport: Sendable {
         rules: [any AuditRule] = AuditRules.all
     ) {
         let certificates = collection.certificates
+        ruleCodes = rules.map(\.code)
         var codes = Array(repeating: [String](), count: certificates.count)
         for rule in rules {
             for index in rule.flagged(certificates, context: context).sorted() { codes[index].append(rule.code) }
@@ -82,7 +85,7 @@ public struct AuditReport: Sendable {
     public var findingCounts: [(code: String, count: Int)] {
         var counts = [String: Int]()
         for entry in entries { for code in entry.findings { counts[code, default: 0] += 1 } }
-        return AuditRules.codes.map { ($0, counts[$0] ?? 0) }
+        return ruleCodes.map { ($0, counts[$0] ?? 0) }
     }
 
     /// The monitoring-plugin exit status of the contract: 2 when a certificate has

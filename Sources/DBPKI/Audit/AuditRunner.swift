@@ -14,6 +14,9 @@ public struct AuditRunner: Sendable {
     public var batchSize: Int
     /// Parallel workers per batch.
     public var workers: Int
+    /// The verification profile whose own certificate rules (those not in ``VerificationProfile/rfc5280``)
+    /// judge each certificate as it is read (`audit --profile webpki`); nil for none.
+    public var profile: VerificationProfile?
 
     /// Makes a runner.
     public init(
@@ -91,6 +94,7 @@ public struct AuditRunner: Sendable {
         var location: String
         var fingerprint: [UInt8]
         var fields: CertificateFields
+        var profileFindings: [String] = []
     }
 
     /// What one file or probe gave.
@@ -111,8 +115,10 @@ public struct AuditRunner: Sendable {
                 }
             } else {
                 index[read.fingerprint] = collection.certificates.count
-                collection.certificates.append(
-                    AuditedCertificate(fields: read.fields, fingerprint: read.fingerprint, locations: [read.location]))
+                var record = AuditedCertificate(
+                    fields: read.fields, fingerprint: read.fingerprint, locations: [read.location])
+                record.profileFindings = read.profileFindings
+                collection.certificates.append(record)
             }
         }
     }
@@ -171,9 +177,15 @@ public struct AuditRunner: Sendable {
 
     func certificate(_ der: [UInt8], location: String) throws -> Read {
         var fields = try fields(of: der)
+        let fingerprint = try backend.digest(.sha256, der)
+        let findings =
+            profile.map {
+                ProfileAudit(profile: $0).findings(
+                    CertificateInfo(der: der, fingerprintSHA256: fingerprint, fields: fields))
+            } ?? []
         // No rule or format reads the extension list; dropping it keeps 100k records small.
         fields.extensions = []
-        return Read(location: location, fingerprint: try backend.digest(.sha256, der), fields: fields)
+        return Read(location: location, fingerprint: fingerprint, fields: fields, profileFindings: findings)
     }
 
     func probe(_ target: ProbeTarget, serverName: String?, timeout: Double) -> FileResult {

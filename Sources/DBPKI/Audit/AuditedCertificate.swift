@@ -7,6 +7,9 @@ public struct AuditedCertificate: Sendable {
     public var fingerprint: [UInt8]
     /// Every location it was found at (a path, `path!entry` in a zip, or `probe:HOST:PORT`), in order found.
     public var locations: [String]
+    /// The ids of the verification profile's rules it breaks (`audit --profile`), judged when it
+    /// was read, while its DER was at hand; empty without a profile.
+    public var profileFindings: [String] = []
 
     /// Makes a record.
     public init(fields: CertificateFields, fingerprint: [UInt8], locations: [String]) {

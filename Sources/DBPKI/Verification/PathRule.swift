@@ -10,11 +10,21 @@ public protocol PathRule: Sendable {
 
     /// The failures this rule finds on the path; empty when it is satisfied.
     func failures(in path: PathUnderReview) -> [VerificationFailure]
+
+    /// True for a rule about the end-entity certificate alone (its names, purposes, shape):
+    /// `audit --profile` applies it to leaves, not to CA certificates found on their own.
+    static var judgesTheLeafOnly: Bool { get }
 }
 
 extension PathRule {
     /// ``id``, for a rule held as `any PathRule`.
     public var id: String { Self.id }
+
+    /// Most rules judge every certificate of the path.
+    public static var judgesTheLeafOnly: Bool { false }
+
+    /// ``judgesTheLeafOnly``, for a rule held as `any PathRule`.
+    public var judgesTheLeafOnly: Bool { Self.judgesTheLeafOnly }
 
     /// A failure of this rule: marked as dbpki's policy (not an engine's finding) and tagged with ``id``.
     func failure(_ reason: VerificationFailure.Reason, _ message: String, depth: Int?) -> VerificationFailure {

@@ -57,11 +57,7 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
     @Option(help: "The most intermediate CAs a path may have, 0-64 (default 8).")
     var maxIntermediates: Int?
 
-    @Option(
-        help: ArgumentHelp(
-            "The rules applied on top of the engines: rfc5280 (RFC 5280 and RFC 6125), or webpki (also the CA/Browser Forum Baseline Requirements' certificate profile).",
-            valueName: "PROFILE"))
-    var profile: String = VerificationProfile.rfc5280.id
+    @OptionGroup var profile: ProfileOption
 
     @Option(help: "The engine: openssl, gnutls, or both (valid only when both accept).")
     var backend: CrossCheckChoice = .openssl
@@ -70,10 +66,7 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
 
     func check() throws {
         try name.check()
-        if VerificationProfile.named(profile) == nil {
-            let names = VerificationProfile.all.map(\.id).joined(separator: ", ")
-            throw ValidationError("--profile must be one of \(names), not '\(profile)'")
-        }
+        try profile.check()
         let range = VerificationPolicy.maxIntermediatesRange
         if let maxIntermediates, !range.contains(maxIntermediates) {
             throw ValidationError("--max-intermediates must be \(range.lowerBound) to \(range.upperBound)")
@@ -87,8 +80,7 @@ struct VerifyChainCommand: ParsableCommand, CheckedCommand {
         let request = try ChainInput.request(
             leafPath: leaf, trustPath: trust, untrustedPaths: untrusted, crlPaths: crl, policy: policy)
         let engines = backend.makeBackends()
-        let rules = VerificationProfile.named(profile)?.rules ?? VerificationProfile.rfc5280.rules
-        let outcome = try ChainVerifier(engines: engines, rules: rules).verify(request)
+        let outcome = try ChainVerifier(engines: engines, rules: profile.value.rules).verify(request)
         // A leaf no engine decodes is still judged (malformed: invalid); it is then named by its file.
         let subject =
             (try? engines[0].parseCertificate(der: request.leaf).subject)

@@ -5,6 +5,7 @@
 /// uncompressed IPv6).
 public struct WebPKICommonNameRule: PathRule {
     public static let id = "webpki-common-name"
+    public static let judgesTheLeafOnly = true
 
     /// The rule has no settings.
     public init() {}

@@ -3,6 +3,7 @@
 /// subjectAltName is critical only when the subject is empty (RFC 5280 4.2.1.6).
 public struct WebPKIEndEntityRule: PathRule {
     public static let id = "webpki-end-entity"
+    public static let judgesTheLeafOnly = true
 
     /// The rule has no settings.
     public init() {}

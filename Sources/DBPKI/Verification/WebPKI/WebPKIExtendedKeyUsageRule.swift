@@ -4,6 +4,7 @@
 /// not critical either.
 public struct WebPKIExtendedKeyUsageRule: PathRule {
     public static let id = "webpki-extended-key-usage"
+    public static let judgesTheLeafOnly = true
 
     /// anyExtendedKeyUsage (RFC 5280 4.2.1.12).
     static let anyExtendedKeyUsage = "2.5.29.37.0"

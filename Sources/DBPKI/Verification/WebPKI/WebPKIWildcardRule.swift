@@ -5,6 +5,7 @@
 /// the Public Suffix List, so `*.co.uk` (a suffix of two labels) is not caught here.
 public struct WebPKIWildcardRule: PathRule {
     public static let id = "webpki-wildcard-scope"
+    public static let judgesTheLeafOnly = true
 
     /// The rule has no settings.
     public init() {}
