@@ -256,6 +256,13 @@ public final class Inventory: Sendable {
                 table.column("finished_at", .double)
             }
         }
+        // A leaf signed from a request: its key stays on the requester's host, and no command
+        // may look for it in the PKI.
+        migrator.registerMigration("2-key-held-elsewhere") { db in
+            try db.alter(table: "certificate") { table in
+                table.add(column: "key_elsewhere", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

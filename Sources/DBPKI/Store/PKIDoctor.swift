@@ -38,7 +38,7 @@ extension PKIStore {
             findings +=
                 RecordedFiles(record, directory: directory, backend: backend, keyStore: keyStore, checkKey: true)
                 .findings
-            if record.keyPath == nil && record.status == .active {
+            if record.keyPath == nil && record.status == .active && !record.keyHeldElsewhere {
                 findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
             }
             if record.kind != .ca, record.status != .superseded {

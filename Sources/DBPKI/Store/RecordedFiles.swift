@@ -60,7 +60,7 @@ public struct RecordedFiles: Sendable {
         } catch {
             problem(certificatePath, "cannot be read (\(label))", code: .io)
         }
-        guard checkKey, let keyPath = record.keyPath else { return }
+        guard checkKey, !record.keyHeldElsewhere, let keyPath = record.keyPath else { return }
         let path = directory.absolute(keyPath)
         guard FileManager.default.fileExists(atPath: path) else {
             problem(keyPath, "missing (the key of \(label))", code: .notFound)
@@ -106,6 +106,12 @@ extension PKIStore {
     /// `record`'s files checked against it (see ``RecordedFiles``), the key too when `key`;
     /// throws the first problem that makes them unusable.
     public func checked(_ record: InventoryRecord, key: Bool) throws -> RecordedFiles {
+        if key && record.keyHeldElsewhere {
+            throw PKIError(
+                .notFound,
+                "\(record.kind.rawValue) '\(record.name)' was signed from a certificate request: its private key is "
+                    + "held on its own host, not in \(directory.path)")
+        }
         if key && record.keyPath == nil {
             throw PKIError(
                 .notFound,
