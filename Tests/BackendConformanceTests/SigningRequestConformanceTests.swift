@@ -150,4 +150,34 @@ struct SigningRequestConformanceTests {
             #expect(info.publicKey == KeyType.rsa2048.publicKeyDescription)
         }
     }
+
+    @Test(
+        "a signed request is recorded with its key held elsewhere, and renewing certifies the same key",
+        arguments: EngineUnderTest.all)
+    func storeSignAndRenew(engine: EngineUnderTest) throws {
+        let pki = try TemporaryPKI()
+        let backend = engine.backend
+        let store = try PKIStore(pki.directory, backend: backend, clock: { TestPKI.now }, options: .init(create: true))
+        try store.createCA(name: "Request CA", keyType: .ecdsaP256, days: 3650)
+        let hostKey = try backend.generatePrivateKey(.ecdsaP256)
+        let request = try backend.parseSigningRequest(
+            der: backend.createSigningRequest(SigningRequestTemplate(subject: .commonName("ignored")), key: hostKey))
+        let info = try store.sign(
+            request, name: "db1", profile: .server(name: "db1", dns: ["db1.example.com"], ips: []))
+        #expect(info.subject == "CN=db1")
+        let record = try #require(try store.inventory.current(name: "db1"))
+        #expect(record.keyHeldElsewhere && record.keyPath == nil)
+        #expect(try store.doctor().isEmpty)
+        let renewal = try store.renew(name: "db1")
+        #expect(renewal.reusedKey)
+        #expect(try backend.privateKey(hostKey, matchesCertificate: renewal.certificate.der))
+        #expect(try store.inventory.current(name: "db1")?.keyHeldElsewhere == true)
+        #expect(!FileManager.default.fileExists(atPath: pki.directory.keyPath(of: "db1")))
+        let error = #expect(throws: PKIError.self) { try store.checkedIssued("db1", key: true) }
+        #expect(error?.message.contains("held on its own host") == true)
+        let again = #expect(throws: PKIError.self) {
+            try store.sign(request, name: "db1", profile: .server(name: "db1", dns: ["db1.example.com"], ips: []))
+        }
+        #expect(again?.code == .alreadyExists)
+    }
 }

@@ -21,6 +21,9 @@ extension Remedy {
         case .retireCAInstead: return " (retire a CA with 'dbpki ca retire-old')"
         case .renewFirst: return ": renew it ('dbpki renew \(name)') before bundling it"
         case .finishedByNextCommand: return " (recorded; the next dbpki command will finish it)"
+        case .signNewRequest:
+            return
+                ": have a new request made on the key's host and sign that under a new name ('dbpki sign CSR --dir \(dir) NEWNAME')"
         default: return ""
         }
     }
