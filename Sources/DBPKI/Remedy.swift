@@ -44,6 +44,9 @@ public struct Remedy: Hashable, Sendable {
         /// request made on the key's host and sign that.
         public static let signNewRequest = Action("sign-new-request")
 
+        /// The PKI waits for its CA certificate: have its request signed where the root lives, then import it.
+        public static let importCACertificate = Action("import-ca-certificate")
+
         public var description: String { rawValue }
     }
 

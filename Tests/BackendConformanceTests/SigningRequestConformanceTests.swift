@@ -180,4 +180,30 @@ struct SigningRequestConformanceTests {
         }
         #expect(again?.code == .alreadyExists)
     }
+
+    @Test(
+        "a PKI started with a CA request waits for its certificate: it keeps the key, and issues nothing",
+        arguments: EngineUnderTest.all)
+    func pendingCA(engine: EngineUnderTest) throws {
+        let pki = try TemporaryPKI()
+        let store = try PKIStore(
+            pki.directory, backend: engine.backend, clock: { TestPKI.now }, options: .init(create: true))
+        let der = try store.createPendingCA(
+            name: "Issuing CA 1", keyType: .ecdsaP384, under: DistinguishedName([.organization("Acme")]))
+        for reader in EngineUnderTest.all {
+            let request = try reader.backend.parseSigningRequest(der: der)
+            #expect(request.requestsCA && request.signatureVerifies)
+            #expect(request.subject == "CN=Issuing CA 1,O=Acme")
+            #expect(request.publicKey == KeyType.ecdsaP384.publicKeyDescription)
+        }
+        #expect(try store.inventory.pendingCARequest() == PKIStore.pendingRequestFile)
+        let error = #expect(throws: PKIError.self) {
+            try store.issue(name: "db1", profile: .client(name: "db1"), keyType: .ecdsaP256)
+        }
+        #expect(error?.remedy?.action == .importCACertificate, "\(String(describing: error))")
+        #expect(try store.inventory.all().isEmpty)
+        #expect(try store.doctor().isEmpty)
+        let again = #expect(throws: PKIError.self) { try store.createPendingCA(name: "Again", keyType: .ecdsaP256) }
+        #expect(again?.code == .alreadyExists)
+    }
 }

@@ -165,3 +165,63 @@ struct SignCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
     }
 }
+
+@Suite("dbpki init --csr-out: a CA key and a request, and a PKI that issues nothing until its certificate comes")
+struct PendingCACLITests {
+    @Test(
+        "init --csr-out writes ca.key (0600) and a CA request; the PKI then refuses to issue and names the way on",
+        arguments: SignCLITests.backends)
+    func pendingCA(backend: String) throws {
+        let scratch = try ScratchFolder()
+        let sub = scratch.file("sub")
+        let request = scratch.file("sub.csr")
+        let created = try succeed([
+            "init", "--dir", sub, "--name", "Issuing CA 1", "--subject", "O=Acme", "--csr-out", request, "--json",
+            "--backend", backend,
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        #expect(object["subject"] as? String == "CN=Issuing CA 1,O=Acme")
+        #expect(object["files"] as? [String] == [sub + "/ca.key", sub + "/ca.csr", request])
+        let mode = try FileManager.default.attributesOfItem(atPath: sub + "/ca.key")[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: sub + "/ca.crt"))
+        #expect(try String(contentsOfFile: request, encoding: .utf8).hasPrefix("-----BEGIN CERTIFICATE REQUEST-----"))
+        // The request asks for a CA, so signing it as a leaf is refused (the other way round works only with --ca).
+        let root = scratch.file("root")
+        try succeed(["init", "--dir", root, "--name", "Root CA", "--backend", backend])
+        let asLeaf = try CLIRunner.run(["sign", request, "--dir", root, "sub", "--client", "--backend", backend])
+        #expect(asLeaf.status == 65 && asLeaf.stderr.contains("asks for a CA certificate"), "\(asLeaf.stderr)")
+
+        let before = try SignCLITests.snapshot(sub)
+        let leafRequest = try SigningRequestFiles.write(.good(keyType: "ecdsa-p256"), name: "host", in: scratch)
+        for arguments in [
+            ["issue", "db1", "--dir", sub, "--dns", "db1.example.com"],
+            ["sign", leafRequest, "--dir", sub, "db1", "--dns", "db1.example.com"],
+            ["crl", "--dir", sub, "--out", scratch.file("sub.crl")],
+            ["ca", "rollover", "--dir", sub],
+        ] {
+            let refused = try CLIRunner.run(arguments + ["--backend", backend])
+            #expect(refused.status >= 64, "\(arguments): \(refused.stderr)")
+            #expect(refused.stderr.hasPrefix("error: ") && refused.stderr.contains("is waiting for its CA certificate"))
+            #expect(refused.stderr.contains("--ca") && refused.stderr.contains("--import"), "\(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("sub.crl")))
+        #expect(try SignCLITests.snapshot(sub) == before)
+        let again = try CLIRunner.run(["init", "--dir", sub, "--name", "Again", "--csr-out", scratch.file("again.csr")])
+        #expect(again.status == 73, "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("again.csr")))
+        let doctor = try CLIRunner.run(["doctor", "--dir", sub])
+        #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
+    }
+
+    @Test("init --csr-out refuses an existing FILE before it creates anything")
+    func existingRequestFile() throws {
+        let scratch = try ScratchFolder()
+        let taken = try scratch.write("taken.csr", "keep me\n")
+        let outcome = try CLIRunner.run(["init", "--dir", scratch.file("sub"), "--name", "CA", "--csr-out", taken])
+        #expect(outcome.status == 64 && outcome.stderr.contains("exists already"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("sub")))
+        #expect(try String(contentsOfFile: taken, encoding: .utf8) == "keep me\n")
+    }
+}

@@ -24,6 +24,9 @@ extension Remedy {
         case .signNewRequest:
             return
                 ": have a new request made on the key's host and sign that under a new name ('dbpki sign CSR --dir \(dir) NEWNAME')"
+        case .importCACertificate:
+            return "; have the request signed where the root lives ('dbpki sign REQUEST --dir ROOT --ca --out CERT'), "
+                + "then import it ('dbpki init --dir \(dir) --import CERT --root ROOTCERT')"
         default: return ""
         }
     }
