@@ -168,6 +168,12 @@ struct SigningRequestConformanceTests {
         let record = try #require(try store.inventory.current(name: "db1"))
         #expect(record.keyHeldElsewhere && record.keyPath == nil)
         #expect(try store.doctor().isEmpty)
+        try store.issue(name: "app", profile: .client(name: "app"), keyType: .ecdsaP256)
+        let mixed = #expect(throws: PKIError.self) {
+            try store.renewExpiring(within: 5 * 365 * 86_400, days: 3000, keyType: .rsa2048)
+        }
+        #expect(mixed?.message.contains("db1 was signed from a request") == true, "\(String(describing: mixed))")
+        #expect(try store.inventory.all().filter { $0.status == .superseded }.isEmpty)  // app was not renewed either
         let renewal = try store.renew(name: "db1")
         #expect(renewal.reusedKey)
         #expect(try backend.privateKey(hostKey, matchesCertificate: renewal.certificate.der))

@@ -132,6 +132,14 @@ extension PKIStore {
                     + "renewed certificates cannot outlive it, so renewing \(due.map(\.name).joined(separator: ", ")) "
                     + "would not help", remedy: Remedy(.rolloverCA, directory: directory.path))
         }
+        // Checked for all before any is renewed: a key held elsewhere keeps its type, so none is renewed half-way.
+        let keptKeys = keyType == nil ? [] : due.filter(\.keyHeldElsewhere).map(\.name)
+        if !keptKeys.isEmpty {
+            throw PKIError(
+                .invalidArgument,
+                "\(keptKeys.joined(separator: ", ")) \(keptKeys.count == 1 ? "was" : "were") signed from a request: "
+                    + "the key is held on its host, so renewing keeps it and no other key type can be asked for")
+        }
         // A renewal as long as the window or shorter would be due again at once, and every
         // scheduled run would renew it again: refused, naming them, so --days can be given.
         let tooShort = due.map { ($0.name, days ?? Self.wholeDays(Self.length(of: $0))) }.filter {
