@@ -14,6 +14,13 @@ struct SignCLITests {
         return (listed, files)
     }
 
+    /// A named pipe where a request is expected: read, it would block forever.
+    static func fifo(in scratch: ScratchFolder) throws -> String {
+        let path = scratch.file("fifo.csr")
+        guard mkfifo(path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return path
+    }
+
     @Test(
         "sign writes only NAME.crt for the request's key, with the given names and subject, not the request's",
         arguments: backends)
@@ -44,6 +51,8 @@ struct SignCLITests {
         let records = try inventory(pki)
         let record = try #require(records.first { $0["name"] as? String == "db1" })
         #expect(record["key_path"] is NSNull)
+        #expect(record["key_held_elsewhere"] as? Bool == true)
+        #expect(records.first { $0["kind"] as? String == "ca" }?["key_held_elsewhere"] as? Bool == false)
         #expect(record["kind"] as? String == "server")
         let doctor = try CLIRunner.run(["doctor", "--dir", pki])
         #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
@@ -141,6 +150,8 @@ struct SignCLITests {
                 ], 65, "does not carry"
             ),
             ("no request file", [scratch.file("nosuch.csr")], 66, "nosuch.csr"),
+            ("a folder", [scratch.path], 65, scratch.path),
+            ("a FIFO", [try Self.fifo(in: scratch)], 65, "fifo.csr"),
         ]
         let before = try Self.snapshot(pki)
         for (what, arguments, status, message) in cases {
