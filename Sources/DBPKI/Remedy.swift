@@ -40,6 +40,13 @@ public struct Remedy: Hashable, Sendable {
         /// The operation is recorded in the journal: the next command that opens the PKI finishes it.
         public static let finishedByNextCommand = Action("finished-by-next-command")
 
+        /// The certificate was signed from a request and its key is held elsewhere: have a new
+        /// request made on the key's host and sign that.
+        public static let signNewRequest = Action("sign-new-request")
+
+        /// The PKI waits for its CA certificate: have its request signed where the root lives, then import it.
+        public static let importCACertificate = Action("import-ca-certificate")
+
         public var description: String { rawValue }
     }
 

@@ -141,6 +141,11 @@ struct OpenSSLCertificateReader {
         guard let value = try extensionValue(NID_subject_alt_name, "subjectAltName") else { return [] }
         let names = OpaquePointer(value)
         defer { GENERAL_NAMES_free(names) }
+        return Self.names(of: names)
+    }
+
+    /// The entries of a `GENERAL_NAMES`, in encoded order.
+    static func names(of names: OpaquePointer) -> [SubjectAlternativeName] {
         var result = [SubjectAlternativeName]()
         for index in 0..<dbpki_sk_GENERAL_NAME_num(names) {
             guard let name = dbpki_sk_GENERAL_NAME_value(names, index) else { continue }

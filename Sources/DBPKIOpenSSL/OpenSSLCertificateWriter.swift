@@ -139,21 +139,32 @@ struct OpenSSLCertificateWriter {
     }
 
     private func addSubjectAltName(_ names: [SubjectAlternativeName], critical: Bool) throws {
-        guard let stack = dbpki_sk_GENERAL_NAME_new_null() else { throw OpenSSLErrors.error(.engine, "out of memory") }
+        let stack = try Self.generalNames(names)
         defer { GENERAL_NAMES_free(stack) }
-        for name in names {
-            let (type, value) = try Self.generalNameValue(name)
-            guard let generalName = GENERAL_NAME_new() else {
-                ASN1_STRING_free(value)
-                throw OpenSSLErrors.error(.engine, "out of memory")
-            }
-            GENERAL_NAME_set0_value(generalName, type, value)
-            guard dbpki_sk_GENERAL_NAME_push(stack, generalName) > 0 else {
-                GENERAL_NAME_free(generalName)
-                throw OpenSSLErrors.error(.engine, "out of memory")
-            }
-        }
         try add(NID_subject_alt_name, UnsafeMutableRawPointer(stack), critical: critical, "subjectAltName")
+    }
+
+    /// A new `GENERAL_NAMES` holding `names` in order; free it with `GENERAL_NAMES_free`.
+    static func generalNames(_ names: [SubjectAlternativeName]) throws -> OpaquePointer {
+        guard let stack = dbpki_sk_GENERAL_NAME_new_null() else { throw OpenSSLErrors.error(.engine, "out of memory") }
+        do {
+            for name in names {
+                let (type, value) = try generalNameValue(name)
+                guard let generalName = GENERAL_NAME_new() else {
+                    ASN1_STRING_free(value)
+                    throw OpenSSLErrors.error(.engine, "out of memory")
+                }
+                GENERAL_NAME_set0_value(generalName, type, value)
+                guard dbpki_sk_GENERAL_NAME_push(stack, generalName) > 0 else {
+                    GENERAL_NAME_free(generalName)
+                    throw OpenSSLErrors.error(.engine, "out of memory")
+                }
+            }
+        } catch {
+            GENERAL_NAMES_free(stack)
+            throw error
+        }
+        return stack
     }
 
     /// The GeneralName type and a new string value for a SAN entry.

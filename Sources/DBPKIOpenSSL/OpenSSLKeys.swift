@@ -216,7 +216,7 @@ extension OpenSSLBackend {
     }
 
     /// What kind of key this is; nil for algorithms without a ``PublicKeyDescription`` name.
-    /// EC keys on curves other than P-256/P-384/P-521 get the curve's OID as `curve`.
+    /// EC keys on curves other than the NIST P-curves get the curve's OID as `curve`.
     static func describe(_ key: OpaquePointer) -> PublicKeyDescription? {
         let bits = Int(EVP_PKEY_get_bits(key))
         switch EVP_PKEY_get_base_id(key) {
@@ -237,7 +237,7 @@ extension OpenSSLBackend {
         }
     }
 
-    /// `P-256`, `P-384`, `P-521`, another named curve's OID, or nil for explicit parameters.
+    /// `P-192`, `P-224`, `P-256`, `P-384`, `P-521`, another named curve's OID, or nil for explicit parameters.
     static func curveName(_ key: OpaquePointer) -> String? {
         var buffer = [CChar](repeating: 0, count: 80)
         var length = 0
@@ -248,6 +248,9 @@ extension OpenSSLBackend {
         let name = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let nid = OBJ_txt2nid(name)
         switch nid {
+        // The weak NIST curves are named too, as GnuTLS names them, so both engines describe a key alike.
+        case NID_X9_62_prime192v1: return "P-192"
+        case NID_secp224r1: return "P-224"
         case NID_X9_62_prime256v1: return "P-256"
         case NID_secp384r1: return "P-384"
         case NID_secp521r1: return "P-521"

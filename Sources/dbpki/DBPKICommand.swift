@@ -21,7 +21,7 @@ struct DBPKICommand: ParsableCommand {
             """ + "\n" + ExitStatus.overview + "\n" + ExitStatus.help(""),
         version: DBPKIVersion.text,
         subcommands: [
-            InitCommand.self, IssueCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,
+            InitCommand.self, IssueCommand.self, SignCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,
             RevokeCommand.self, CRLCommand.self, DoctorCommand.self, BundleCommand.self, InspectCommand.self,
             AuditCommand.self, VerifyCommand.self, VersionCommand.self,
         ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DBPKI
+import Foundation
 
 struct InitCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,11 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             --subject "O=Acme,OU=Databases" gives the CA a full distinguished name: those attributes (among C, ST, \
             L, O, OU and DC) come first, in the order written, and the CN (--name) last; the subject then prints \
             most specific first, as RFC 4514 does: CN=Example DB CA,OU=Databases,O=Acme.
+
+            --csr-out FILE starts an issuing CA whose certificate comes from a root kept elsewhere (offline): it \
+            writes PKI/ca.key (mode 0600) and a PKCS#10 request for a CA certificate to FILE (also kept as \
+            PKI/ca.csr), and no certificate. Until the signed certificate is imported, the PKI issues nothing \
+            (issue, sign, renew and bundle refuse). --days does not apply: the signer chooses the validity.
 
             --json prints the CA's record, with the keys of 'dbpki list --json' (name, kind, serial, issuer, \
             subject, not_before, not_after, status, fingerprint_sha256, certificate_path, key_path, ...), and \
@@ -39,6 +45,12 @@ struct InitCommand: ParsableCommand, CheckedCommand {
     @Option(help: "Validity in days.")
     var days: Int = CertificateProfile.defaultCADays
 
+    @Option(
+        help: ArgumentHelp(
+            "Write a request for the CA's certificate to FILE instead of self-signing it (an offline root signs it).",
+            valueName: "file"), completion: .file())
+    var csrOut: String?
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
@@ -48,6 +60,16 @@ struct InitCommand: ParsableCommand, CheckedCommand {
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
         if days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
         _ = try subject.attributes()
+        if let csrOut {
+            if FileManager.default.fileExists(atPath: csrOut) || SymbolicLink.exists(csrOut) {
+                throw ValidationError("--csr-out \(csrOut) exists already; refusing to overwrite it")
+            }
+            let folder = URL(fileURLWithPath: csrOut).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--csr-out \(csrOut): no folder \(folder) to write it in")
+            }
+        }
     }
 
     func run() throws {
@@ -56,6 +78,10 @@ struct InitCommand: ParsableCommand, CheckedCommand {
         let under = try subject.attributes()
         try under.withCommonName(name).validate()
         let store = try engine.openStore(dir, create: true)
+        if let csrOut {
+            try requestCertificate(store: store, dir: dir, under: under, to: csrOut)
+            return
+        }
         let info = try store.createCA(name: name, keyType: keyType, days: days, under: under)
         report.say(
             "created root CA '\(info.subject)' (\(info.publicKey)) in \(dir), valid until \(RFC3339.format(info.notAfter))"
@@ -64,6 +90,30 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             try ReportOptions.record(
                 store.inventory.ca(.current), in: store.directory,
                 files: [store.directory.caCertificatePath, store.directory.caKeyPath])
+        }
+    }
+
+    /// `--csr-out`: the key and a request, no certificate; the request is written to FILE after
+    /// the PKI recorded it (it stays at PKI/ca.csr too, should FILE fail).
+    private func requestCertificate(store: PKIStore, dir: String, under: DistinguishedName, to file: String) throws {
+        let request = try store.createPendingCA(name: name, keyType: keyType, under: under)
+        let pem = PEM.encode(label: "CERTIFICATE REQUEST", der: request)
+        try AtomicFile.write(pem, to: file, mode: AtomicFile.publicMode, overwrite: false)
+        let requestInPKI = store.directory.absolute(PKIStore.pendingRequestFile)
+        let subject = try store.backend.parseSigningRequest(der: request).subject
+        report.say(
+            "created the key of CA '\(subject)' (\(keyType.publicKeyDescription)) in \(dir), "
+                + "waiting for its certificate")
+        report.say("  \(store.directory.caKeyPath) (0600)")
+        report.say("  request: \(file) (and \(requestInPKI))")
+        try report.emit {
+            [
+                "name": name, "subject": subject, "request": file,
+                "status": "awaiting-certificate",
+                "files": [
+                    store.directory.caKeyPath, requestInPKI, URL(fileURLWithPath: file).standardizedFileURL.path,
+                ],
+            ] as [String: Any]
         }
     }
 }

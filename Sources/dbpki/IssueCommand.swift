@@ -69,23 +69,8 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
     func check() throws {
         try pki.check()
         try PKIDirectory.validate(name: name)
-        for host in dns {
-            if IPAddress(host) != nil { throw ValidationError("'\(host)' is an IP address: use --ip \(host)") }
-            guard DNSName.isValid(host) else { throw ValidationError("'\(host)' is not a valid DNS name") }
-        }
-        for address in ip where IPAddress(address) == nil {
-            throw ValidationError(
-                "'\(address)' is not an IPv4 or IPv6 address"
-                    + (DNSName.isValid(address) ? ": use --dns \(address)" : ""))
-        }
-        if client && member { throw ValidationError("give either --client or --member, not both") }
-        let under = try subject.attributes()
-        let memberTypes: Set<String> = ["2.5.4.10", "2.5.4.11", "0.9.2342.19200300.100.1.25"]
-        if member && !under.attributes.contains(where: { memberTypes.contains($0.oid) }) {
-            throw ValidationError(
-                "--member needs --subject with O, OU or DC (such as \"O=Acme,OU=Databases\"): MongoDB tells cluster "
-                    + "members by these, the same on every member")
-        }
+        try LeafProfileChecks.checkNames(dns: dns, ip: ip)
+        try LeafProfileChecks.checkRole(client: client, member: member, under: try subject.attributes())
         if !client && dns.isEmpty && ip.isEmpty {
             throw ValidationError(
                 "a server certificate needs at least one --dns or --ip (clients connect by these names)")
@@ -96,12 +81,8 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
     func run() throws {
         let addresses = ip.compactMap(IPAddress.init)
         let under = try subject.attributes()
-        let profile: CertificateProfile =
-            client
-            ? .client(name: name, dns: dns, ips: addresses, days: days, under: under)
-            : member
-                ? .member(name: name, dns: dns, ips: addresses, days: days, under: under)
-                : .server(name: name, dns: dns, ips: addresses, days: days, under: under)
+        let profile = LeafProfileChecks.profile(
+            name: name, client: client, member: member, dns: dns, ips: addresses, days: days, under: under)
         try profile.subject.validate()
         let store = try engine.openStore(try pki.path())
         let directory = store.directory
@@ -110,7 +91,7 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
             name: name, profile: profile, keyType: keyType, force: force)
         let names = info.subjectAlternativeNames.map(\.description).joined(separator: ", ")
         report.say(
-            "issued \(client ? "client" : member ? "member" : "server") certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "
+            "issued \(LeafProfileChecks.role(client: client, member: member)) certificate '\(info.subject)'\(names.isEmpty ? "" : " for \(names)"), "
                 + "serial \(info.serialHex), valid until \(RFC3339.format(info.notAfter))")
         report.say("  \(directory.certificatePath(of: name))")
         report.say("  \(directory.keyPath(of: name)) (0600)")

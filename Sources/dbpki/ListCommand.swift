@@ -12,7 +12,8 @@ struct ListCommand: ParsableCommand, CheckedCommand {
             records with name, kind (ca, server, client), serial (lowercase hex, no colons), issuer and subject \
             (RFC 4514), not_before and not_after (RFC 3339), status (active, superseded, revoked), ca_role \
             (current, old, retired; CAs only), profile, key, sans, fingerprint_sha256, issuer_fingerprint_sha256, \
-            certificate_path and key_path (absolute; key_path null when the key is not kept), revocation_reason \
+            certificate_path and key_path (absolute; key_path null when the key is not kept), key_held_elsewhere \
+            (true for a certificate signed from a request with dbpki sign: its key is on its host), revocation_reason \
             and revoked_at (revoked only), superseded_at.
 
             Examples:
@@ -70,6 +71,7 @@ struct ListCommand: ParsableCommand, CheckedCommand {
             "issuer_fingerprint_sha256": optional(record.issuerFingerprint),
             "certificate_path": directory.absolute(record.certificatePath),
             "key_path": optional(record.keyPath.map(directory.absolute)),
+            "key_held_elsewhere": record.keyHeldElsewhere,
             "revocation_reason": optional(record.revocationReason),
             "revoked_at": optional(record.revokedAt.map(RFC3339.format)),
             "superseded_at": optional(record.supersededAt.map(RFC3339.format)),

@@ -96,8 +96,12 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
                     + ", serial \(certificate.serialHex) (was \(renewal.previous.serial)), valid until "
                     + "\(RFC3339.format(certificate.notAfter)), signed by '\(certificate.issuer)'")
             report.say("  \(store.directory.certificatePath(of: name))")
-            report.say(
-                "  \(store.directory.keyPath(of: name)) (0600\(renewal.reusedKey ? ", key kept" : ", new key"))")
+            if renewal.previous.keyHeldElsewhere {
+                report.say("  the same key, held on the host that made the request (signed with dbpki sign)")
+            } else {
+                report.say(
+                    "  \(store.directory.keyPath(of: name)) (0600\(renewal.reusedKey ? ", key kept" : ", new key"))")
+            }
             report.say("  previous: \(Self.historyPath(of: renewal, in: store.directory))")
             try report.emit { try Self.object(renewal, in: store) }
         } else if let expiringWithin {

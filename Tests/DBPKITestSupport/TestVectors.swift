@@ -65,4 +65,13 @@ public enum TestVectors {
                 "SAAwRQIhAPEv6Zib2qDTWnUIV5WE07XQCFjd5u0pJK2VJKWKy60GAiARbuuwgaLiMsvnHVxjB78f7eGo572zIL2v8IdMnXR2",
                 "oA==",
             ].joined())!)
+
+    /// A PKCS#10 request made by `openssl req -new` for a P-192 key (too weak to certify), asking
+    /// for DNS:weak.example.com; its signature verifies.
+    public static let p192Request = Hex.decode(
+        "3081dc30819402010030143112301006035504030c097765616b20703139323049301306072a8648ce3d020106082a8648ce"
+            + "3d0301010332000402c3beaef4ac6ac6d028bcbcace556a6925add89f4aa737c782674101d8b2aedbc0d7efd364fb13f53a4"
+            + "6cadb5326820a02e302c06092a864886f70d01090e311f301d301b0603551d110414301282107765616b2e6578616d706c65"
+            + "2e636f6d300a06082a8648ce3d0403020337003034021852a896feb673be210aa9b68855268434077fdb023468c6c6021816"
+            + "c45eb13b8def68351a44e5dc80a33f304bd526473d5c9a")!
 }

@@ -33,6 +33,12 @@ private struct UnderstatedEngine: PKIBackend {
         try base.createCRL(request, issuer: issuer, signingKey: signingKey)
     }
     func parseCRL(der: [UInt8]) throws -> CRLInfo { try base.parseCRL(der: der) }
+    func createSigningRequest(_ template: SigningRequestTemplate, key: PrivateKey) throws -> [UInt8] {
+        try base.createSigningRequest(template, key: key)
+    }
+    func parseSigningRequest(der: [UInt8]) throws -> CertificateSigningRequest {
+        try base.parseSigningRequest(der: der)
+    }
 }
 
 /// The core decides from an engine's declaration; these run on OpenSSL wrapped to declare less

@@ -51,6 +51,14 @@ BEFORE = {
     ): [
         "dbpki bundle redis db1 --dir pki --out redis --client-cert app",
     ],
+    # The database host's side of "Signing a request": its key and requests, made with openssl.
+    ('dbpki sign db7.csr --dir acme db7 --dns db7.example.com --subject "O=Acme,OU=Databases"', 1): [
+        "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout db7.key -subj /CN=db7"
+        " -addext subjectAltName=DNS:db7.example.com -out db7.csr",
+    ],
+    ("dbpki sign old.csr --dir acme old --dns old.example.com", 1): [
+        "openssl req -new -newkey rsa:1024 -nodes -keyout old.key -subj /CN=old -out old.csr",
+    ],
     ("dbpki audit --dir pki out/cache1-crt.zip testdata/audit/sha1-signed.crt", 1): [
         "dbpki issue cache1 --dir pki --dns cache1.example.com --days 11",
         "dbpki bundle redis cache1 --dir pki --out out",

@@ -152,6 +152,18 @@ struct ExitStatusCLITests {
                 p(73, ["issue", "db1", "--dir", pki, "--dns", "db1.example.com"]),
                 p(74, ["issue", "db3", "--dir", x.lockedOut, "--client"]),
             ]
+        case "sign":
+            let request = try? SigningRequestFiles.write(.good(keyType: "ecdsa-p256"), name: "host", in: x.scratch)
+            let csr = request ?? x.garbage
+            return [
+                p(0, ["sign", csr, "--dir", pki, "db4", "--dns", "db4.example.com"]),
+                p(64, ["sign", csr, "--dir", pki, "db5"]),
+                p(65, ["sign", x.garbage, "--dir", pki, "db5", "--dns", "db5.example.com"]),
+                p(66, ["sign", csr, "--dir", x.empty, "db5", "--dns", "db5.example.com"]),
+                p(69, ["sign", csr, "--dir", x.legacyKeys, "db5", "--dns", "db5.example.com"]),
+                p(73, ["sign", csr, "--dir", pki, "db1", "--dns", "db1.example.com"]),
+                p(74, ["sign", csr, "--dir", x.lockedOut, "db5", "--dns", "db5.example.com"]),
+            ]
         case "renew":
             return [
                 p(0, ["renew", "db1", "--dir", pki]),
@@ -278,7 +290,8 @@ struct ExitStatusCLITests {
     }
 
     static let commands = [
-        "", "init", "issue", "renew", "ca", "ca rollover", "ca status", "ca retire-old", "list", "revoke", "crl",
+        "", "init", "issue", "sign", "renew", "ca", "ca rollover", "ca status", "ca retire-old", "list", "revoke",
+        "crl",
         "doctor", "bundle", "bundle mongodb", "bundle redis", "inspect", "audit", "verify", "verify chain",
         "verify bundle", "version",
     ]

@@ -59,4 +59,13 @@ public protocol PKIBackend: Sendable {
 
     /// Reads one DER CRL, for revocation checks and for showing what a CRL holds.
     func parseCRL(der: [UInt8]) throws -> CRLInfo
+
+    /// Encodes a PKCS#10 certificate signing request for `key`'s public key and signs it with
+    /// `key` (the request's proof that its maker holds the key).
+    func createSigningRequest(_ template: SigningRequestTemplate, key: PrivateKey) throws -> [UInt8]
+
+    /// Reads one DER PKCS#10 request (every byte must belong to it) and checks its
+    /// self-signature; a signature that fails is reported in the result, not thrown, so the
+    /// core decides what to do with it.
+    func parseSigningRequest(der: [UInt8]) throws -> CertificateSigningRequest
 }

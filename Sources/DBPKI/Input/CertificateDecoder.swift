@@ -50,6 +50,18 @@ public enum CertificateDecoder {
         try objects(from: bytes, labels: ["X509 CRL"], kind: "CRL")
     }
 
+    /// The one PKCS#10 request in PEM (a `CERTIFICATE REQUEST` block, or the older
+    /// `NEW CERTIFICATE REQUEST` label some tools still write) or DER. More than one request
+    /// in a file is refused: which one was meant is not for dbpki to guess.
+    public static func signingRequest(from bytes: [UInt8]) throws -> [UInt8] {
+        let requests = try objects(
+            from: bytes, labels: ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"], kind: "certificate request")
+        guard requests.count == 1 else {
+            throw PKIError(.invalidInput, "\(requests.count) certificate requests in one file: expected one")
+        }
+        return requests[0]
+    }
+
     /// The first private key in PEM, or a DER PKCS#8 key, with its format.
     public static func privateKey(from bytes: [UInt8]) throws -> (format: PrivateKeyFormat, der: [UInt8]) {
         if bytes.isEmpty { throw PKIError(.invalidInput, "empty input: expected a private key") }

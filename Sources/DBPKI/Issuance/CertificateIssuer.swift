@@ -45,9 +45,34 @@ public struct CertificateIssuer: Sendable {
     public func issue(
         _ profile: CertificateProfile, subjectKey: PrivateKey, authority: SigningAuthority?
     ) throws -> [UInt8] {
+        try issue(
+            profile, subjectPublicKeyInfo: backend.publicKeyInfo(of: subjectKey),
+            keyDescription: subjectKey.publicKeyDescription, authority: authority, selfSigningKey: subjectKey)
+    }
+
+    /// Issues a certificate under `profile` for a public key whose private key dbpki does not
+    /// hold (a signed request's), signed by `authority`: the same profile, serial, validity
+    /// and key-identifier rules as for a key dbpki made, so a leaf is the same whichever way
+    /// its key came.
+    public func issue(
+        _ profile: CertificateProfile, subjectPublicKeyInfo: [UInt8], keyDescription: PublicKeyDescription,
+        authority: SigningAuthority
+    ) throws -> [UInt8] {
+        try issue(
+            profile, subjectPublicKeyInfo: subjectPublicKeyInfo, keyDescription: keyDescription, authority: authority,
+            selfSigningKey: nil)
+    }
+
+    private func issue(
+        _ profile: CertificateProfile, subjectPublicKeyInfo spki: [UInt8], keyDescription: PublicKeyDescription,
+        authority: SigningAuthority?, selfSigningKey: PrivateKey?
+    ) throws -> [UInt8] {
         guard profile.days > 0 else { throw PKIError(.invalidArgument, "validity must be at least 1 day") }
         guard (authority == nil) == (profile.role == .rootCA) else {
             throw PKIError(.invalidArgument, "only a root CA is self-signed")
+        }
+        guard let signingKey = authority?.key ?? selfSigningKey else {
+            throw PKIError(.invalidArgument, "a self-signed certificate needs its own private key")
         }
         if profile.role == .server && profile.subjectAlternativeNames.isEmpty {
             throw PKIError(.invalidArgument, "a server certificate needs at least one DNS name or IP address")
@@ -62,7 +87,6 @@ public struct CertificateIssuer: Sendable {
         let issuedAt = UTCClock.wholeSecond(now())
         var notAfter = issuedAt.addingTimeInterval(TimeInterval(profile.days) * 86_400)
         if let authority, notAfter > authority.info.notAfter { notAfter = authority.info.notAfter }
-        let spki = try backend.publicKeyInfo(of: subjectKey)
         let keyID = try keyIdentifier(ofSPKI: spki)
         let request = CertificateRequest(
             subject: profile.subject,
@@ -72,14 +96,13 @@ public struct CertificateIssuer: Sendable {
             subjectPublicKeyInfo: spki,
             isCA: profile.isCA,
             pathLengthConstraint: profile.isCA ? profile.pathLengthConstraint : nil,
-            keyUsage: profile.keyUsage(for: subjectKey.publicKeyDescription),
+            keyUsage: profile.keyUsage(for: keyDescription),
             extendedKeyUsage: profile.extendedKeyUsage,
             subjectAlternativeNames: profile.subjectAlternativeNames,
             subjectKeyIdentifier: keyID,
             authorityKeyIdentifier: authority?.info.subjectKeyIdentifier ?? (authority == nil ? keyID : nil)
         )
-        return try backend.createCertificate(
-            request, issuer: authority?.certificate, signingKey: authority?.key ?? subjectKey)
+        return try backend.createCertificate(request, issuer: authority?.certificate, signingKey: signingKey)
     }
 
     /// The RFC 5280 section 4.2.1.2 method-1 key identifier: SHA-1 of the subjectPublicKey bits.

@@ -35,4 +35,17 @@ public struct PublicKeyDescription: Hashable, Sendable, Codable, CustomStringCon
         if algorithm == .ed25519 || algorithm == .ed448 { return algorithm.name }
         return "\(algorithm) \(bits)"
     }
+
+    /// True for a key too weak to trust: RSA (or RSA-PSS) below 2048 bits, EC on a curve
+    /// below P-256 (P-192, P-224), or any DSA key (FIPS 186-5 no longer allows DSA
+    /// signatures at any size). One rule, behind both the audit's `weak-key` finding and
+    /// the refusal to sign a request for such a key.
+    public var isWeak: Bool {
+        switch algorithm {
+        case .rsa, .init(name: "1.2.840.113549.1.1.10"): bits < 2048
+        case .ec: bits < 256
+        case .dsa: true
+        default: false
+        }
+    }
 }

@@ -33,11 +33,7 @@ extension PKIStore {
                 "\(directory.oldCACertificatePath) exists but is not recorded",
                 remedy: Remedy(.runDoctor, directory: directory.path))
         }
-        guard var current = try inventory.ca(.current) else {
-            throw PKIError(
-                .notFound, "\(directory.path) has no recorded CA", remedy: Remedy(.runDoctor, directory: directory.path)
-            )
-        }
+        guard var current = try inventory.ca(.current) else { throw try noCurrentCA() }
         let authority = try currentAuthority()
         let newName = name ?? Self.nextGeneration(of: current.name)
         if LegacyAdoption.commonName(of: current.subject) == newName || current.subject == "CN=\(newName)" {

@@ -34,9 +34,7 @@ extension PKIStore {
         guard let record = try inventory.ca(role) else {
             throw old
                 ? PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA to sign a CRL with")
-                : PKIError(
-                    .notFound, "\(directory.path) has no recorded CA",
-                    remedy: Remedy(.runDoctor, directory: directory.path))
+                : try noCurrentCA()
         }
         let authority = try checkedAuthority(role)
         let revoked = try inventory.all().filter { $0.status == .revoked && $0.issuerFingerprint == record.fingerprint }

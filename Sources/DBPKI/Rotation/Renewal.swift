@@ -20,7 +20,8 @@ extension PKIStore {
     /// by the CA. The previous
     /// certificate moves to `history/NAME-SERIAL.crt` and is marked superseded (a revoked
     /// one stays revoked). The key is new (of `keyType`, or the same type as before)
-    /// unless `reuseKey`.
+    /// unless `reuseKey`. A certificate signed from a request keeps its public key (its
+    /// private key is held elsewhere), so it takes no `keyType`.
     @discardableResult
     public func renew(
         name: String, days: Int? = nil, keyType: KeyType? = nil, reuseKey: Bool = false
@@ -40,8 +41,18 @@ extension PKIStore {
                 "'\(name)' is revoked (\(record.revocationReason ?? "unspecified"))",
                 remedy: Remedy(.renewWithNewKey, directory: directory.path, name: name))
         }
+        if record.keyHeldElsewhere && (keyType != nil || record.status == .revoked) {
+            // Its key is on the requester's host: renewing certifies that key again, or not at all.
+            throw PKIError(
+                .invalidArgument,
+                record.status == .revoked
+                    ? "'\(name)' is revoked and was signed from a request: its key is not to be certified again"
+                    : "'\(name)' was signed from a request: its key is held on its host, so renewing keeps it and "
+                        + "no other key type can be asked for",
+                remedy: Remedy(.signNewRequest, directory: directory.path, name: name))
+        }
         // The old key matters only when it is kept: a new key replaces a missing or foreign one.
-        let files = try checked(record, key: reuseKey)
+        let files = try checked(record, key: reuseKey && !record.keyHeldElsewhere)
         let info = try backend.parseCertificate(der: files.certificates[0])
         let role: CertificateProfile.Role =
             record.profile == CertificateProfile.Role.member.rawValue
@@ -59,6 +70,17 @@ extension PKIStore {
                 case .other: false
                 }
             }, days: days ?? Self.wholeDays(length))
+        if record.keyHeldElsewhere {
+            let authority = try currentAuthority()
+            let renewed = try sign(
+                profile,
+                publicKeyInfo: CertificateFieldReader.subjectPublicKeyInfo(ofCertificate: files.certificates[0]),
+                keyDescription: info.publicKey, authority: authority)
+            try replace(
+                name: name, existing: record, with: renewed, key: nil, keepKey: true, kind: record.kind,
+                profile: record.profile, authority: authority, operation: "renew")
+            return Renewal(name: name, previous: record, certificate: renewed, reusedKey: true)
+        }
         let key: PrivateKey
         if reuseKey, let oldKey = files.key {
             key = oldKey
@@ -109,6 +131,14 @@ extension PKIStore {
                 "the issuing CA \(authority.subject) expires at \(RFC3339.format(authority.notAfter)), inside the window: "
                     + "renewed certificates cannot outlive it, so renewing \(due.map(\.name).joined(separator: ", ")) "
                     + "would not help", remedy: Remedy(.rolloverCA, directory: directory.path))
+        }
+        // Checked for all before any is renewed: a key held elsewhere keeps its type, so none is renewed half-way.
+        let keptKeys = keyType == nil ? [] : due.filter(\.keyHeldElsewhere).map(\.name)
+        if !keptKeys.isEmpty {
+            throw PKIError(
+                .invalidArgument,
+                "\(keptKeys.joined(separator: ", ")) \(keptKeys.count == 1 ? "was" : "were") signed from a request: "
+                    + "the key is held on its host, so renewing keeps it and no other key type can be asked for")
         }
         // A renewal as long as the window or shorter would be due again at once, and every
         // scheduled run would renew it again: refused, naming them, so --days can be given.

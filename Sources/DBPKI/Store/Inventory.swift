@@ -123,6 +123,14 @@ public final class Inventory: Sendable {
                 inserted.append(record)
             case .update(let record):
                 try record.update(db)
+            case .awaitCACertificate(let request):
+                if let request {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('pending_ca_request', ?)",
+                        arguments: [request])
+                } else {
+                    try db.execute(sql: "DELETE FROM meta WHERE key = 'pending_ca_request'")
+                }
             }
         }
         return inserted
@@ -154,6 +162,11 @@ public final class Inventory: Sendable {
 
     static func ca(_ role: InventoryRecord.CARole, in db: Database) throws -> InventoryRecord? {
         try InventoryRecord.filter(Column("kind") == "ca" && Column("ca_role") == role.rawValue).fetchOne(db)
+    }
+
+    /// The request (relative path) of a PKI waiting for its CA certificate; nil when it is not waiting.
+    public func pendingCARequest() throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pending_ca_request'") }
     }
 
     /// The leaf whose files are at `issued/NAME.*` (active or revoked), if any.
@@ -254,6 +267,13 @@ public final class Inventory: Sendable {
                 table.column("moves", .text).notNull()
                 table.column("started_at", .double).notNull()
                 table.column("finished_at", .double)
+            }
+        }
+        // A leaf signed from a request: its key stays on the requester's host, and no command
+        // may look for it in the PKI.
+        migrator.registerMigration("2-key-held-elsewhere") { db in
+            try db.alter(table: "certificate") { table in
+                table.add(column: "key_elsewhere", .boolean).notNull().defaults(to: false)
             }
         }
         return migrator

@@ -5,4 +5,7 @@ public enum InventoryChange: Sendable {
     case insert(InventoryRecord)
     /// An existing record (matched by its id) with new values: superseded, demoted, retired, revoked.
     case update(InventoryRecord)
+    /// The PKI waits for its CA certificate (its key and request were made, `init --csr-out`): the
+    /// request's path, relative to the PKI directory, or nil when it waits no more.
+    case awaitCACertificate(request: String?)
 }

@@ -78,6 +78,9 @@ public struct InventoryRecord: Codable, Hashable, Sendable, FetchableRecord, Mut
     public var certificatePath: String
     /// The key file, relative to the PKI directory; nil once the key is no longer kept.
     public var keyPath: String?
+    /// True for a leaf signed from a request (`sign`): its private key never was in the PKI
+    /// (``keyPath`` is nil), so nothing may expect one, and renewing keeps its public key.
+    public var keyHeldElsewhere: Bool = false
     /// When dbpki recorded it.
     public var recordedAt: Date
 
@@ -94,13 +97,15 @@ public struct InventoryRecord: Codable, Hashable, Sendable, FetchableRecord, Mut
         case supersededAt = "superseded_at"
         case certificatePath = "certificate_path"
         case keyPath = "key_path"
+        case keyHeldElsewhere = "key_elsewhere"
         case recordedAt = "recorded_at"
     }
 
     /// A record for a parsed certificate.
     public init(
         certificate info: CertificateInfo, name: String, kind: Kind, profile: String, issuerFingerprint: String?,
-        status: Status = .active, caRole: CARole? = nil, certificatePath: String, keyPath: String?, recordedAt: Date
+        status: Status = .active, caRole: CARole? = nil, certificatePath: String, keyPath: String?,
+        keyHeldElsewhere: Bool = false, recordedAt: Date
     ) {
         self.name = name
         self.kind = kind
@@ -118,6 +123,7 @@ public struct InventoryRecord: Codable, Hashable, Sendable, FetchableRecord, Mut
         self.caRole = caRole
         self.certificatePath = certificatePath
         self.keyPath = keyPath
+        self.keyHeldElsewhere = keyHeldElsewhere
         self.recordedAt = recordedAt
     }
 

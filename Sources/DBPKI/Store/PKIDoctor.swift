@@ -38,7 +38,7 @@ extension PKIStore {
             findings +=
                 RecordedFiles(record, directory: directory, backend: backend, keyStore: keyStore, checkKey: true)
                 .findings
-            if record.keyPath == nil && record.status == .active {
+            if record.keyPath == nil && record.status == .active && !record.keyHeldElsewhere {
                 findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
             }
             if record.kind != .ca, record.status != .superseded {
@@ -50,7 +50,11 @@ extension PKIStore {
         }
 
         let current = records.filter { $0.caRole == .current }
-        if current.count != 1 {
+        let pendingRequest = try inventory.pendingCARequest()
+        if let pendingRequest, current.isEmpty {
+            // Waiting for its CA certificate: its key and request are all it has, and that is consistent.
+            expected.formUnion(["ca.key", pendingRequest])
+        } else if current.count != 1 {
             findings.append(DoctorFinding(path: nil, problem: "\(current.count) current CAs recorded (expected 1)"))
         } else if current[0].certificatePath != "ca.crt" {
             findings.append(

@@ -219,8 +219,24 @@ public final class PKIStore {
     func sign(
         _ profile: CertificateProfile, key: PrivateKey, authority: SigningAuthority?
     ) throws -> CertificateInfo {
+        try withUnusedSerial { try issuer.issue(profile, subjectKey: key, authority: authority) }
+    }
+
+    /// Signs `profile` for a public key whose private key is held elsewhere (a request's),
+    /// with the same unused-serial rule.
+    func sign(
+        _ profile: CertificateProfile, publicKeyInfo: [UInt8], keyDescription: PublicKeyDescription,
+        authority: SigningAuthority
+    ) throws -> CertificateInfo {
+        try withUnusedSerial {
+            try issuer.issue(
+                profile, subjectPublicKeyInfo: publicKeyInfo, keyDescription: keyDescription, authority: authority)
+        }
+    }
+
+    private func withUnusedSerial(_ make: () throws -> [UInt8]) throws -> CertificateInfo {
         for _ in 0..<8 {
-            let der = try issuer.issue(profile, subjectKey: key, authority: authority)
+            let der = try make()
             let info = try backend.parseCertificate(der: der)
             let taken = try inventory.read {
                 try Inventory.serialExists(issuer: info.issuer, serial: info.serialHex, in: $0)
@@ -305,9 +321,10 @@ public final class PKIStore {
     }
 
     /// Installs `info` (and `key`, unless `keepKey`) at `issued/NAME.*`, moving the
-    /// certificate there before to `history/NAME-SERIAL.crt`.
+    /// certificate there before to `history/NAME-SERIAL.crt`. A nil `key` is one held
+    /// elsewhere (a signed request's): no key file, and the record says so.
     func replace(
-        name: String, existing: InventoryRecord?, with info: CertificateInfo, key: PrivateKey, keepKey: Bool,
+        name: String, existing: InventoryRecord?, with info: CertificateInfo, key: PrivateKey?, keepKey: Bool,
         kind: InventoryRecord.Kind, profile: String, authority: SigningAuthority, operation: String
     ) throws {
         let date = now
@@ -330,7 +347,7 @@ public final class PKIStore {
             previous = old
         }
         var newFiles = [NewFile]()
-        if !keepKey {
+        if !keepKey, let key {
             newFiles.append(
                 NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: keyPath))
         }
@@ -339,7 +356,8 @@ public final class PKIStore {
         let record = InventoryRecord(
             certificate: info, name: name, kind: kind, profile: profile,
             issuerFingerprint: authority.info.fingerprintHex,
-            certificatePath: certificatePath, keyPath: keyPath, recordedAt: date)
+            certificatePath: certificatePath, keyPath: key == nil ? nil : keyPath, keyHeldElsewhere: key == nil,
+            recordedAt: date)
         try commit(
             kind: operation, summary: "\(name) serial \(info.serialHex)", archives: archives, newFiles: newFiles,
             at: date, changes: (previous.map { [.update($0)] } ?? []) + [.insert(record)])

@@ -60,7 +60,7 @@ public struct RecordedFiles: Sendable {
         } catch {
             problem(certificatePath, "cannot be read (\(label))", code: .io)
         }
-        guard checkKey, let keyPath = record.keyPath else { return }
+        guard checkKey, !record.keyHeldElsewhere, let keyPath = record.keyPath else { return }
         let path = directory.absolute(keyPath)
         guard FileManager.default.fileExists(atPath: path) else {
             problem(keyPath, "missing (the key of \(label))", code: .notFound)
@@ -106,6 +106,12 @@ extension PKIStore {
     /// `record`'s files checked against it (see ``RecordedFiles``), the key too when `key`;
     /// throws the first problem that makes them unusable.
     public func checked(_ record: InventoryRecord, key: Bool) throws -> RecordedFiles {
+        if key && record.keyHeldElsewhere {
+            throw PKIError(
+                .notFound,
+                "\(record.kind.rawValue) '\(record.name)' was signed from a certificate request: its private key is "
+                    + "held on its own host, not in \(directory.path)")
+        }
         if key && record.keyPath == nil {
             throw PKIError(
                 .notFound,
@@ -134,23 +140,32 @@ extension PKIStore {
         guard let record = try inventory.ca(role) else {
             throw role == .old
                 ? PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA")
-                : PKIError(
-                    .notFound, "\(directory.path) has no recorded CA",
-                    remedy: Remedy(.runDoctor, directory: directory.path))
+                : try noCurrentCA()
         }
         let files = try checked(record, key: true)
         guard let key = files.key else { throw PKIError(.notFound, "the \(role.rawValue) CA has no key") }
         return try SigningAuthority(certificate: files.certificates[0], key: key, backend: backend)
     }
 
+    /// The error for a PKI without a current CA: one waiting for its CA certificate (`ca.key`
+    /// and a request made, nothing signed yet) issues nothing until it is imported; otherwise
+    /// the files and the inventory disagree.
+    func noCurrentCA() throws -> PKIError {
+        if let request = try inventory.pendingCARequest() {
+            return PKIError(
+                .notFound,
+                "\(directory.path) is waiting for its CA certificate (its request is \(directory.absolute(request))): "
+                    + "it issues nothing until that certificate is imported",
+                remedy: Remedy(.importCACertificate, directory: directory.path))
+        }
+        return PKIError(
+            .notFound, "\(directory.path) has no recorded CA", remedy: Remedy(.runDoctor, directory: directory.path))
+    }
+
     /// The CA certificates clients must trust: the current CA, then, during a rollover, the
     /// old one (the merged bundle), each checked against the inventory.
     public func checkedTrustedCAs() throws -> [[UInt8]] {
-        guard let current = try inventory.ca(.current) else {
-            throw PKIError(
-                .notFound, "\(directory.path) has no recorded CA", remedy: Remedy(.runDoctor, directory: directory.path)
-            )
-        }
+        guard let current = try inventory.ca(.current) else { throw try noCurrentCA() }
         var certificates = [try checked(current, key: false).certificates[0]]
         if let old = try inventory.ca(.old) {
             certificates.append(try checked(old, key: false).certificates[0])

@@ -68,6 +68,18 @@ public enum CertificateFieldReader {
         return result
     }
 
+    /// The SubjectPublicKeyInfo DER of a certificate, exactly as encoded: what renewing a
+    /// certificate whose key dbpki does not hold (a signed request's) certifies again.
+    public static func subjectPublicKeyInfo(ofCertificate der: [UInt8]) throws -> [UInt8] {
+        var outer = DERReader(der[...])
+        var parts = DERReader(try outer.read(tag: 0x30).content)
+        var fields = DERReader(try parts.read(tag: 0x30).content)
+        var next = try fields.read()
+        if next.tag == 0xa0 { next = try fields.read() }  // version, then the serial
+        for _ in 0..<4 { _ = try fields.read(tag: 0x30) }  // signature, issuer, validity, subject
+        return Array(try fields.read(tag: 0x30).encoded)
+    }
+
     // MARK: - Pieces
 
     private static func bad(_ what: String) -> PKIError { PKIError(.invalidInput, "certificate: \(what)") }

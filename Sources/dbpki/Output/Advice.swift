@@ -21,6 +21,12 @@ extension Remedy {
         case .retireCAInstead: return " (retire a CA with 'dbpki ca retire-old')"
         case .renewFirst: return ": renew it ('dbpki renew \(name)') before bundling it"
         case .finishedByNextCommand: return " (recorded; the next dbpki command will finish it)"
+        case .signNewRequest:
+            return
+                ": have a new request made on the key's host and sign that under a new name ('dbpki sign CSR --dir \(dir) NEWNAME')"
+        case .importCACertificate:
+            return "; have the request signed where the root lives ('dbpki sign REQUEST --dir ROOT --ca --out CERT'), "
+                + "then import it ('dbpki init --dir \(dir) --import CERT --root ROOTCERT')"
         default: return ""
         }
     }

@@ -41,6 +41,12 @@ struct ExitStatus: Hashable, Sendable {
             .unavailableKey, .cantCreate.because("NAME is issued already (use --force or dbpki renew)"), .ioError,
             .software,
         ],
+        "sign": [
+            .ok("the certificate was signed"), .usage,
+            .dataError.because("a request that is not PKCS#10, forged, weak or for a CA"),
+            .noInput.because("no request file, no CA in the PKI directory"), .unavailableKey,
+            .cantCreate.because("NAME is issued already"), .ioError, .software,
+        ],
         "renew": [
             .ok("renewed (or nothing was due)"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
         ],

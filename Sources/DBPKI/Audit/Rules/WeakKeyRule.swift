@@ -5,12 +5,6 @@ public struct WeakKeyRule: CertificateRule {
     public var summary: String { "RSA key below 2048 bits, EC key below P-256, or a DSA key" }
 
     public func fails(_ certificate: CertificateFields, context: AuditContext) -> Bool {
-        let key = certificate.publicKey
-        switch key.algorithm {
-        case .rsa, .init(name: "1.2.840.113549.1.1.10"): return key.bits < 2048
-        case .ec: return key.bits < 256
-        case .dsa: return true  // FIPS 186-5 no longer allows DSA signatures at any size
-        default: return false
-        }
+        certificate.publicKey.isWeak
     }
 }
