@@ -40,6 +40,9 @@ public struct Remedy: Hashable, Sendable {
         /// The operation is recorded in the journal: the next command that opens the PKI finishes it.
         public static let finishedByNextCommand = Action("finished-by-next-command")
 
+        /// A key is encrypted: give its password (from a file, never on the command line).
+        public static let givePassword = Action("give-password")
+
         public var description: String { rawValue }
     }
 

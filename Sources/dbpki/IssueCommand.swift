@@ -66,6 +66,8 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var password: PasswordOption
+
     func check() throws {
         try pki.check()
         try PKIDirectory.validate(name: name)
@@ -103,7 +105,8 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
                 ? .member(name: name, dns: dns, ips: addresses, days: days, under: under)
                 : .server(name: name, dns: dns, ips: addresses, days: days, under: under)
         try profile.subject.validate()
-        let store = try engine.openStore(try pki.path())
+        let store = try engine.openStore(
+            try pki.path(), keyStore: KeyStore(newKeys: .plain, password: try password.source()))
         let directory = store.directory
         let replaced = force ? try store.inventory.current(name: name) : nil
         let info = try store.issue(

@@ -56,6 +56,8 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var password: PasswordOption
+
     func check() throws {
         try pki.check()
         switch (name, expiringWithin) {
@@ -84,7 +86,8 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
     }
 
     func run() throws {
-        let store = try engine.openStore(try pki.path())
+        let store = try engine.openStore(
+            try pki.path(), keyStore: KeyStore(newKeys: .plain, password: try password.source()))
         if let name {
             let renewal = try store.renew(
                 name: name, days: days, keyType: keyType, reuseKey: reuseKey)

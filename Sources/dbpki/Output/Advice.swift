@@ -21,6 +21,9 @@ extension Remedy {
         case .retireCAInstead: return " (retire a CA with 'dbpki ca retire-old')"
         case .renewFirst: return ": renew it ('dbpki renew \(name)') before bundling it"
         case .finishedByNextCommand: return " (recorded; the next dbpki command will finish it)"
+        case .givePassword:
+            return
+                "; give the password with --password-file FILE or DBPKI_PASSWORD_FILE, or run on a terminal to be asked"
         default: return ""
         }
     }
