@@ -81,7 +81,6 @@ struct PasswordOption: ParsableArguments {
     /// line is empty.
     private static func ask(_ prompt: String) -> Password? {
         guard isatty(STDIN_FILENO) == 1 else { return nil }
-        FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()
         let canHide = tcgetattr(STDIN_FILENO, &saved) == 0
         if canHide {
@@ -90,7 +89,9 @@ struct PasswordOption: ParsableArguments {
             quiet.c_lflag |= tcflag_t(ECHONL)
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
         }
-        defer { if canHide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) } }
+        defer { if canHide { tcsetattr(STDIN_FILENO, TCSANOW, &saved) } }
+        // Echo is off before the prompt shows, so nothing typed after it is echoed or flushed.
+        FileHandle.standardError.write(Data(prompt.utf8))
         var line = [UInt8]()
         var byte: UInt8 = 0
         while Glibc.read(STDIN_FILENO, &byte, 1) == 1, byte != 0x0a { line.append(byte) }
