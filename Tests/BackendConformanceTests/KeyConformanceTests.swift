@@ -41,6 +41,28 @@ struct KeyConformanceTests {
         #expect(try pair.checker.backend.publicKeyInfo(of: opened) == pair.maker.backend.publicKeyInfo(of: key))
     }
 
+    @Test(
+        "a key store that encrypts writes an encrypted PEM key the other engine opens, and without a password refuses",
+        arguments: EngineUnderTest.pairs)
+    func keyStoreEncrypts(pair: EnginePair) throws {
+        let key = try pair.maker.backend.generatePrivateKey(.ecdsaP256)
+        let scratch = try ScratchFolder()
+        let password = PasswordSource(try Password("correct horse"))
+        let bytes = try KeyStore(newKeys: .encrypted, password: password).fileContents(
+            for: key, using: pair.maker.backend)
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"))
+        let path = try scratch.write("ca.key", bytes)
+        #expect(KeyStore.isEncryptedKeyFile(at: path))
+        let opened = try KeyStore(newKeys: .plain, password: password).loadKey(at: path, using: pair.checker.backend)
+        #expect(try pair.checker.backend.publicKeyInfo(of: opened) == pair.maker.backend.publicKeyInfo(of: key))
+        #expect {
+            try KeyStore.plainFiles.loadKey(at: path, using: pair.checker.backend)
+        } throws: { ($0 as? PKIError)?.code == .passwordNeeded }
+        #expect {
+            try KeyStore(newKeys: .encrypted, password: .none).fileContents(for: key, using: pair.maker.backend)
+        } throws: { ($0 as? PKIError)?.code == .passwordNeeded }
+    }
+
     @Test("a wrong or missing passphrase is a clear error, not a prompt", arguments: EngineUnderTest.all)
     func wrongPassphraseIsAnError(engine: EngineUnderTest) throws {
         let backend = engine.backend
