@@ -42,6 +42,8 @@ public struct Remedy: Hashable, Sendable {
 
         /// A key is encrypted: give its password (from a file, never on the command line).
         public static let givePassword = Action("give-password")
+        /// A certificate's key is encrypted: give that key's password.
+        public static let giveKeyPassword = Action("give-key-password")
 
         public var description: String { rawValue }
     }

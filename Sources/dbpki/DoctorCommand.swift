@@ -55,13 +55,17 @@ struct DoctorCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var password: PasswordOption
 
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws { try pki.check() }
 
     func run() throws {
         // Never a prompt: an encrypted key is checked only when its password file is given.
         let store = try engine.openStore(
             try pki.path(), strictRecovery: false,
-            keyStore: KeyStore(newKeys: .plain, password: password.source(prompt: false)))
+            keyStore: KeyStore(
+                newKeys: .plain, password: password.source(prompt: false),
+                keyPassword: keyPassword.source(prompt: false)))
         let (findings, notes) = try store.doctorReport()
         let records = try store.inventory.all()
         let cas = records.filter { $0.kind == .ca }.count

@@ -58,6 +58,8 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var password: PasswordOption
 
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws {
         try pki.check()
         switch (name, expiringWithin) {
@@ -87,7 +89,8 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
 
     func run() throws {
         let store = try engine.openStore(
-            try pki.path(), keyStore: KeyStore(newKeys: .plain, password: try password.source()))
+            try pki.path(),
+            keyStore: KeyStore(newKeys: .plain, password: try password.source(), keyPassword: try keyPassword.source()))
         if let name {
             let renewal = try store.renew(
                 name: name, days: days, keyType: keyType, reuseKey: reuseKey)

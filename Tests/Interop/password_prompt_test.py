@@ -89,22 +89,37 @@ class PasswordPromptTest(unittest.TestCase):
                 pki = os.path.join(self.folder, backend)
                 status, shown = on_terminal(
                     ["init", "--dir", pki, "--name", "Prompt CA", "--encrypt-key", "--backend", backend],
-                    [("Password for the new key: ", PASSWORD), ("Again, to confirm: ", PASSWORD)])
+                    [("Password for the new CA key: ", PASSWORD), ("Again, to confirm: ", PASSWORD)])
                 self.assertEqual(status, 0, shown)
                 self.assertNotIn(PASSWORD, shown)
                 with open(os.path.join(pki, "ca.key")) as key:
                     self.assertTrue(key.read().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
                 status, shown = on_terminal(
                     ["issue", "db1", "--dir", pki, "--dns", "db1.example.com", "--backend", backend],
-                    [("Password of the encrypted key: ", PASSWORD)])
+                    [("Password of the CA key: ", PASSWORD)])
                 self.assertEqual(status, 0, shown)
                 self.assertNotIn(PASSWORD, shown)
                 self.assertIn("issued server certificate 'CN=db1'", shown)
 
+    def test_issue_encrypt_key_asks_for_the_certificate_key_apart_from_the_ca_key(self):
+        status, shown = on_terminal(
+            ["init", "--dir", self.pki, "--name", "Prompt CA", "--encrypt-key"],
+            [("Password for the new CA key: ", PASSWORD), ("Again, to confirm: ", PASSWORD)])
+        self.assertEqual(status, 0, shown)
+        leaf_password = "leaf-" + PASSWORD
+        status, shown = on_terminal(
+            ["issue", "db1", "--dir", self.pki, "--dns", "db1.example.com", "--encrypt-key"],
+            [("Password for the new certificate key: ", leaf_password), ("Again, to confirm: ", leaf_password),
+             ("Password of the CA key: ", PASSWORD)])
+        self.assertEqual(status, 0, shown)
+        self.assertNotIn(PASSWORD, shown)
+        with open(os.path.join(self.pki, "issued", "db1.key")) as key:
+            self.assertTrue(key.read().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+
     def test_two_different_answers_create_nothing(self):
         status, shown = on_terminal(
             ["init", "--dir", self.pki, "--name", "Prompt CA", "--encrypt-key"],
-            [("Password for the new key: ", PASSWORD), ("Again, to confirm: ", PASSWORD + "x")])
+            [("Password for the new CA key: ", PASSWORD), ("Again, to confirm: ", PASSWORD + "x")])
         self.assertEqual(status, 64, shown)
         self.assertIn("error: the two passwords typed differ", shown)
         self.assertFalse(os.path.exists(self.pki))
@@ -115,7 +130,7 @@ class PasswordPromptTest(unittest.TestCase):
             f.write(PASSWORD + "\n")
         dbpki("init", "--dir", self.pki, "--name", "Prompt CA", "--encrypt-key", "--password-file", password_file)
         status, shown = on_terminal(["issue", "db1", "--dir", self.pki, "--dns", "db1.example.com"],
-                                    [("Password of the encrypted key: ", "not-" + PASSWORD)])
+                                    [("Password of the CA key: ", "not-" + PASSWORD)])
         self.assertEqual(status, 65, shown)
         self.assertIn("the password given does not open this encrypted key", shown)
         self.assertFalse(os.path.exists(os.path.join(self.pki, "issued", "db1.crt")))

@@ -277,4 +277,52 @@ struct EncryptedCAKeyCLITests {
             ])
         }
     }
+    @Test(
+        "issue --encrypt-key encrypts the certificate's key under its own password; renew keeps it encrypted; bundle opens it and ships it decrypted (0600)",
+        arguments: pairs)
+    func encryptedCertificateKeys(maker: String, user: String) throws {
+        let x = try EncryptedPKI(backend: maker)
+        let ca = ["--password-file", x.passwordFile]
+        let issued = try CLIRunner.run(
+            ["issue", "db2", "--dir", x.pki, "--dns", "db2.example.com", "--encrypt-key", "--backend", maker] + ca)
+        #expect(issued.status == 64, "\(issued.stderr)")
+        #expect(issued.stderr.contains("--key-password-file"))
+        #expect(!FileManager.default.fileExists(atPath: x.pki + "/issued/db2.crt"))
+        try succeed(
+            [
+                "issue", "db2", "--dir", x.pki, "--dns", "db2.example.com", "--encrypt-key", "--key-password-file",
+                x.newFile, "--backend", maker,
+            ] + ca)
+        let key = x.pki + "/issued/db2.key"
+        #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+        // The CA's password does not open the certificate's key, nor the reverse.
+        let wrong = try CLIRunner.run([
+            "bundle", "redis", "db2", "--dir", x.pki, "--out", x.scratch.file("wrong"), "--key-password-file",
+            x.passwordFile, "--backend", user,
+        ])
+        #expect(wrong.status == 65, "\(wrong.stderr)")
+        #expect(wrong.stderr.hasPrefix("error: \(key): the password given does not open this encrypted key"))
+        #expect(!FileManager.default.fileExists(atPath: x.scratch.file("wrong")))
+        let none = try CLIRunner.run([
+            "bundle", "mongodb", "db2", "--dir", x.pki, "--out", x.scratch.file("none"), "--backend", user,
+        ])
+        #expect(none.status == 64, "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: x.scratch.file("none")))
+        let out = x.scratch.file("bundle")
+        try succeed([
+            "bundle", "redis", "db2", "--dir", x.pki, "--out", out, "--key-password-file", x.newFile,
+            "--backend", user,
+        ])
+        let shipped = out + "/server/db2.key"
+        #expect(try String(contentsOfFile: shipped, encoding: .utf8).hasPrefix("-----BEGIN PRIVATE KEY-----"))
+        let mode = try FileManager.default.attributesOfItem(atPath: shipped)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try succeed(
+            ["renew", "db2", "--dir", x.pki, "--key-password-file", x.newFile, "--backend", user] + ca)
+        #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+        try succeed([
+            "doctor", "--dir", x.pki, "--password-file", x.passwordFile, "--key-password-file", x.newFile,
+        ])
+        try x.expectDoctorClean()
+    }
 }

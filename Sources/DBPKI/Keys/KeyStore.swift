@@ -19,16 +19,32 @@ public struct KeyStore: Sendable {
         case encrypted
     }
 
+    /// Whose key a file holds: a CA's and a certificate's are protected by different
+    /// passwords, since a certificate's key (and so its password) goes to a database host.
+    public enum Role: Sendable, Hashable {
+        /// `ca.key`, `ca-old.key`.
+        case ca
+        /// `issued/NAME.key`.
+        case leaf
+    }
+
     /// How new keys are written.
     public var newKeys: NewKeys
-    /// Where the password comes from, for an encrypted key read or written.
+    /// Where the CA key's password comes from, to read or write it encrypted.
     public var password: PasswordSource
+    /// Where a certificate key's password comes from, to read or write it encrypted.
+    public var keyPassword: PasswordSource
 
-    /// A store that writes `newKeys` and asks `password` for an encrypted key.
-    public init(newKeys: NewKeys, password: PasswordSource) {
+    /// A store that writes `newKeys`, asking `password` for an encrypted CA key and
+    /// `keyPassword` for an encrypted certificate key.
+    public init(newKeys: NewKeys, password: PasswordSource, keyPassword: PasswordSource = .none) {
         self.newKeys = newKeys
         self.password = password
+        self.keyPassword = keyPassword
     }
+
+    /// The source for a key of `role`.
+    func source(for role: Role) -> PasswordSource { role == .ca ? password : keyPassword }
 
     /// PEM PKCS#8 files, mode 0600 from the first byte (`PKI/ca.key`, `PKI/issued/NAME.key`);
     /// an encrypted one cannot be opened.
@@ -36,21 +52,23 @@ public struct KeyStore: Sendable {
 
     /// The same store, writing new keys as `newKeys`.
     public func writing(_ newKeys: NewKeys) -> KeyStore {
-        KeyStore(newKeys: newKeys, password: password)
+        KeyStore(newKeys: newKeys, password: password, keyPassword: keyPassword)
     }
 
     /// The bytes written to a key file for `key`: encrypted by `engine` when the store
-    /// encrypts new keys (or `encrypt` asks it to).
-    public func fileContents(for key: PrivateKey, using engine: any PKIBackend, encrypt: Bool = false) throws
+    /// encrypts new keys (or `encrypt` asks it to), under the password of `role`.
+    public func fileContents(
+        for key: PrivateKey, role: Role = .ca, using engine: any PKIBackend, encrypt: Bool = false
+    ) throws
         -> [UInt8]
     {
         guard newKeys == .encrypted || encrypt else {
             return Array(PEM.encode(label: PrivateKeyFormat.pkcs8.pemLabel, der: key.pkcs8DER).utf8)
         }
-        guard let password = try password.password() else {
+        guard let password = try source(for: role).password() else {
             throw PKIError(
                 .passwordNeeded, "a new key is to be encrypted and no password was given",
-                remedy: Remedy(.givePassword))
+                remedy: Remedy(role == .ca ? .givePassword : .giveKeyPassword))
         }
         let der = try password.withText { try engine.exportEncryptedPrivateKey(key, passphrase: $0) }
         return Array(PEM.encode(label: PrivateKeyFormat.encryptedPKCS8.pemLabel, der: der).utf8)
@@ -60,16 +78,17 @@ public struct KeyStore: Sendable {
     /// derivation cost is checked by the core first; see ``PrivateKey``). An encrypted key is
     /// opened with ``password``: without one it throws `passwordNeeded`, with a wrong one
     /// `badPassphrase`, each naming the file and never the password.
-    public func loadKey(at path: String, using engine: any PKIBackend) throws -> PrivateKey {
+    public func loadKey(at path: String, role: Role = .ca, using engine: any PKIBackend) throws -> PrivateKey {
         try InputFile.decode(path) { bytes in
             let (format, der) = try CertificateDecoder.privateKey(from: bytes)
             guard format == .encryptedPKCS8 else {
                 return try PrivateKey(der: der, format: format, passphrase: nil, using: engine)
             }
             try EncryptedKeyCost.check(der)
-            guard let password = try password.password() else {
+            guard let password = try source(for: role).password() else {
                 throw PKIError(
-                    .passwordNeeded, "the key is encrypted and no password was given", remedy: Remedy(.givePassword))
+                    .passwordNeeded, "the key is encrypted and no password was given",
+                    remedy: Remedy(role == .ca ? .givePassword : .giveKeyPassword))
             }
             do {
                 return try password.withText {

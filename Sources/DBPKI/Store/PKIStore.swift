@@ -338,10 +338,12 @@ public final class PKIStore {
         }
         var newFiles = [NewFile]()
         if !keepKey {
+            // A key that was encrypted is not replaced by a plain one.
+            let wasEncrypted = KeyStore.isEncryptedKeyFile(at: directory.absolute(keyPath))
             newFiles.append(
                 NewFile(
-                    bytes: try keyStore.fileContents(for: key, using: backend), mode: AtomicFile.privateMode,
-                    destination: keyPath))
+                    bytes: try keyStore.fileContents(for: key, role: .leaf, using: backend, encrypt: wasEncrypted),
+                    mode: AtomicFile.privateMode, destination: keyPath))
         }
         newFiles.append(
             NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: certificatePath))

@@ -78,7 +78,7 @@ public struct RecordedFiles: Sendable {
         }
         guard let certificate = certificates.first else { return }
         do {
-            let loaded = try keyStore.loadKey(at: path, using: backend)
+            let loaded = try keyStore.loadKey(at: path, role: record.kind == .ca ? .ca : .leaf, using: backend)
             if try backend.privateKey(loaded, matchesCertificate: certificate) {
                 key = loaded
             } else {

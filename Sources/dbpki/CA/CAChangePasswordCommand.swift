@@ -44,7 +44,7 @@ struct CAChangePasswordCommand: ParsableCommand, CheckedCommand {
         let dir = try pki.path()
         let old = try password.source()
         // The new password is had before the PKI is opened: a refusal changes nothing.
-        let new = try PasswordOption.newPassword(file: newPasswordFile)
+        let new = try PasswordOption.newPassword(file: newPasswordFile, prompt: "New password for the CA key: ")
         let store = try engine.openStore(dir, keyStore: KeyStore(newKeys: .plain, password: old))
         try store.changeCAKeyPassword(to: new)
         report.say("\(store.directory.caKeyPath) is encrypted under the new password")

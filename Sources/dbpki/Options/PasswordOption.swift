@@ -29,24 +29,27 @@ struct PasswordOption: ParsableArguments {
     /// Where an existing key's password comes from: the file (read now), else a terminal prompt
     /// when a key turns out to be encrypted (unless `prompt` is false, as for doctor), else none.
     func source(prompt: Bool = true) throws -> PasswordSource {
-        if let file { return PasswordSource(try Self.readFile(file)) }
-        guard prompt else { return .none }
-        return PasswordSource { Self.ask("Password of the encrypted key: ") }
+        try Self.source(file: file, prompt: prompt ? "Password of the CA key: " : nil)
+    }
+
+    /// The file's password (read now), else one asked with `prompt` when a key needs it, else none.
+    static func source(file: String?, prompt: String?) throws -> PasswordSource {
+        if let file { return PasswordSource(try readFile(file)) }
+        guard let prompt else { return .none }
+        return PasswordSource { ask(prompt) }
     }
 
     /// The password a new key is encrypted with, had now (before anything is written): the
     /// file, else asked twice on a terminal; with neither, a refusal.
     func passwordForNewKey() throws -> Password {
-        try Self.newPassword(file: file)
+        try Self.newPassword(file: file, prompt: "Password for the new CA key: ")
     }
 
-    /// A new password from `file`, else asked twice on a terminal, else refused.
-    static func newPassword(file: String?) throws -> Password {
+    /// A new password from `file`, else asked twice on a terminal with `prompt`, else refused.
+    static func newPassword(file: String?, prompt: String, remedy: Remedy = Remedy(.givePassword)) throws -> Password {
         if let file { return try readFile(file) }
-        guard let password = try askTwice("Password for the new key: ") else {
-            throw PKIError(
-                .passwordNeeded, "a new key is to be encrypted and no password was given",
-                remedy: Remedy(.givePassword))
+        guard let password = try askTwice(prompt) else {
+            throw PKIError(.passwordNeeded, "a new key is to be encrypted and no password was given", remedy: remedy)
         }
         return password
     }

@@ -24,6 +24,8 @@ extension Remedy {
         case .givePassword:
             return
                 "; give the password with --password-file FILE or DBPKI_PASSWORD_FILE, or run on a terminal to be asked"
+        case .giveKeyPassword:
+            return "; give the key's password with --key-password-file FILE, or run on a terminal to be asked"
         default: return ""
         }
     }
