@@ -325,4 +325,23 @@ struct EncryptedCAKeyCLITests {
         ])
         try x.expectDoctorClean()
     }
+    @Test(
+        "ca change-password killed at any step leaves ca.key opening with exactly one of the two passwords, the old before the journal commits and the new after",
+        arguments: ["after-stage", "after-journal", "after-move-1", "done"])
+    func changePasswordKilled(step: String) throws {
+        let x = try EncryptedPKI(backend: step.count % 2 == 0 ? "openssl" : "gnutls")
+        let killed = try CLIRunner.run(
+            [
+                "ca", "change-password", "--dir", x.pki, "--password-file", x.passwordFile, "--new-password-file",
+                x.newFile,
+            ], environment: ["DBPKI_FAILPOINT": "change-password.\(step)"])
+        #expect(killed.killedBySignal, "\(killed.stderr)")
+        let rolledForward = step != "after-stage"
+        let (opens, refused) = rolledForward ? (x.newFile, x.passwordFile) : (x.passwordFile, x.newFile)
+        let wrong = try CLIRunner.run(["doctor", "--dir", x.pki, "--password-file", refused])
+        #expect(wrong.status == 1, "\(wrong.stdout)\(wrong.stderr)")
+        try succeed(["doctor", "--dir", x.pki, "--password-file", opens])
+        try succeed(["issue", "db2", "--dir", x.pki, "--dns", "db2.example.com", "--password-file", opens])
+        try x.expectDoctorClean()
+    }
 }
