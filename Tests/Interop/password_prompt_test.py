@@ -15,6 +15,7 @@ import ssl
 import socket
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 
@@ -115,6 +116,31 @@ class PasswordPromptTest(unittest.TestCase):
         self.assertNotIn(PASSWORD, shown)
         with open(os.path.join(self.pki, "issued", "db1.key")) as key:
             self.assertTrue(key.read().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+
+    def test_ctrl_c_at_the_prompt_leaves_the_terminal_echoing_and_nothing_written(self):
+        master, slave = os.openpty()
+        process = subprocess.Popen(
+            [DBPKI, "init", "--dir", self.pki, "--name", "Prompt CA", "--encrypt-key"],
+            stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+        try:
+            shown = b""
+            deadline = time.monotonic() + TIMEOUT
+            while b"Password for the new CA key: " not in shown:
+                ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+                self.assertTrue(ready, f"no prompt: {shown!r}")
+                shown += os.read(master, 4096)
+            self.assertFalse(termios.tcgetattr(slave)[3] & termios.ECHO, "echo is off while asking")
+            process.send_signal(2)  # SIGINT, as Ctrl-C sends to the foreground process
+            status = process.wait(timeout=TIMEOUT)
+            self.assertEqual(status, -2)
+            self.assertTrue(termios.tcgetattr(slave)[3] & termios.ECHO, "echo is back on after Ctrl-C")
+            self.assertFalse(os.path.exists(self.pki))
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            os.close(slave)
+            os.close(master)
 
     def test_two_different_answers_create_nothing(self):
         status, shown = on_terminal(

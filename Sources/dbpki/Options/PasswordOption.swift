@@ -90,9 +90,17 @@ struct PasswordOption: ParsableArguments {
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
             quiet.c_lflag |= tcflag_t(ECHONL)
+            // Ctrl-C (or a kill) while echo is off must not leave the user's shell without echo.
+            savedTerminal = saved
+            for signal in restoringSignals { Glibc.signal(signal, restoreTerminalAndDie) }
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
         }
-        defer { if canHide { tcsetattr(STDIN_FILENO, TCSANOW, &saved) } }
+        defer {
+            if canHide {
+                tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+                for signal in restoringSignals { Glibc.signal(signal, SIG_DFL) }
+            }
+        }
         // Echo is off before the prompt shows, so nothing typed after it is echoed or flushed.
         FileHandle.standardError.write(Data(prompt.utf8))
         var line = [UInt8]()
@@ -102,4 +110,19 @@ struct PasswordOption: ParsableArguments {
         guard let text = String(bytes: line, encoding: .utf8) else { return nil }
         return try? Password(text)
     }
+}
+
+/// The signals that end dbpki at a prompt and must give the terminal its echo back first.
+private let restoringSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+/// The terminal's settings before a prompt turned echo off; read only by the signal handler,
+/// written once before it is installed.
+nonisolated(unsafe) private var savedTerminal = termios()
+
+/// Puts the terminal back as it was, then dies of `signal` as if nothing had caught it (the
+/// shell still sees a process killed by SIGINT).
+private func restoreTerminalAndDie(_ signal: Int32) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal)
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
 }
