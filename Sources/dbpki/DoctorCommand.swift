@@ -36,8 +36,9 @@ struct DoctorCommand: ParsableCommand, CheckedCommand {
             DBPKI_FAILPOINT=NAME:EIO (or :ENOSPC, such as issue.move-1:EIO) makes that I/O step fail.
 
             --json prints one object: ok (true when all agree), problems ([{path, problem}]: path absolute, or \
-            null for a problem of the whole PKI), cas and certificates (how many the inventory records), directory. \
-            --quiet prints nothing when all agree; problems are still listed.
+            null for a problem of the whole PKI), notes ([{path, note}]: what was not checked, such as an \
+            encrypted key without its password; not problems), cas and certificates (how many the inventory \
+            records), directory. --quiet prints nothing when all agree; problems are still listed.
 
             Examples:
               $ dbpki doctor --dir pki

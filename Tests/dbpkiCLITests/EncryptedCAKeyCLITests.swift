@@ -211,6 +211,12 @@ struct EncryptedCAKeyCLITests {
         try x.expectDoctorClean()
         let checked = try succeed(["doctor", "--dir", x.pki, "--password-file", x.passwordFile, "--backend", backend])
         #expect(!checked.stdout.contains("note:"))
+        let json = try succeed(["doctor", "--dir", x.pki, "--json", "--backend", backend])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["ok"] as? Bool == true)
+        let notes = try #require(object["notes"] as? [[String: Any]])
+        #expect(notes.map { $0["note"] as? String } == ["encrypted, not checked without the password"])
+        #expect(notes.map { $0["path"] as? String } == [x.pki + "/ca.key"])
         let wrong = try CLIRunner.run([
             "doctor", "--dir", x.pki, "--password-file", x.wrongFile, "--backend", backend,
         ])
