@@ -18,6 +18,9 @@ public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code("invalid-argument")
         /// An encrypted key was given without a passphrase, or with a wrong one.
         public static let badPassphrase = Code("bad-passphrase")
+        /// A key is encrypted (or is to be) and no password could be had: none was given and
+        /// there is no terminal to ask on.
+        public static let passwordNeeded = Code("password-needed")
         /// The key or algorithm is not supported by dbpki or the engine.
         public static let unsupported = Code("unsupported")
         /// A file could not be read or written.

@@ -47,6 +47,11 @@ public struct Remedy: Hashable, Sendable {
         /// The PKI waits for its CA certificate: have its request signed where the root lives, then import it.
         public static let importCACertificate = Action("import-ca-certificate")
 
+        /// A key is encrypted: give its password (from a file, never on the command line).
+        public static let givePassword = Action("give-password")
+        /// A certificate's key is encrypted: give that key's password.
+        public static let giveKeyPassword = Action("give-key-password")
+
         public var description: String { rawValue }
     }
 

@@ -52,13 +52,16 @@ struct CRLCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var password: PasswordOption
+
     func check() throws {
         try pki.check()
         if days < 1 || days > 3650 { throw ValidationError("--days must be between 1 and 3650") }
     }
 
     func run() throws {
-        let store = try engine.openStore(try pki.path())
+        let store = try engine.openStore(
+            try pki.path(), keyStore: KeyStore(newKeys: .plain, password: try password.source()))
         let crl = try store.makeCRL(old: ca == .old, days: days, includeReasons: !noReasons)
         try AtomicFile.write(crl.pem, to: out, mode: AtomicFile.publicMode)
         let count = crl.info.revoked.count

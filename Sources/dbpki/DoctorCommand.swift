@@ -15,7 +15,9 @@ struct DoctorCommand: ParsableCommand, CheckedCommand {
             in PKI/.staging/; none of PKI/.staging, PKI/history and PKI/issued is a symbolic link (other \
             commands refuse to write through one). Prints one line per problem and exits 1 if there is any, 0 \
             when all agree. The commands that use these files (issue, renew, ca rollover, crl, bundle) run the \
-            same per-file check first and refuse (exit 65) what doctor would report.
+            same per-file check first and refuse (exit 65) what doctor would report. An encrypted key is \
+            checked only with its password (--password-file, or DBPKI_PASSWORD_FILE; doctor never prompts); \
+            without it doctor notes "encrypted, not checked without the password", which is not a problem.
 
             Exits 65, like every command, when PKI/inventory.sqlite or PKI/.lock is a symbolic link, or when \
             the inventory exists but is empty, not SQLite or without dbpki's tables: it holds what the files \
@@ -34,8 +36,9 @@ struct DoctorCommand: ParsableCommand, CheckedCommand {
             DBPKI_FAILPOINT=NAME:EIO (or :ENOSPC, such as issue.move-1:EIO) makes that I/O step fail.
 
             --json prints one object: ok (true when all agree), problems ([{path, problem}]: path absolute, or \
-            null for a problem of the whole PKI), cas and certificates (how many the inventory records), directory. \
-            --quiet prints nothing when all agree; problems are still listed.
+            null for a problem of the whole PKI), notes ([{path, note}]: what was not checked, such as an \
+            encrypted key without its password; not problems), cas and certificates (how many the inventory \
+            records), directory. --quiet prints nothing when all agree; problems are still listed.
 
             Examples:
               $ dbpki doctor --dir pki
@@ -51,17 +54,29 @@ struct DoctorCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var password: PasswordOption
+
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws { try pki.check() }
 
     func run() throws {
-        let store = try engine.openStore(try pki.path(), strictRecovery: false)
-        let findings = try store.doctor()
+        // Never a prompt: an encrypted key is checked only when its password file is given.
+        let store = try engine.openStore(
+            try pki.path(), strictRecovery: false,
+            keyStore: KeyStore(
+                newKeys: .plain, password: password.source(prompt: false),
+                keyPassword: keyPassword.source(prompt: false)))
+        let (findings, notes) = try store.doctorReport()
         let records = try store.inventory.all()
         let cas = records.filter { $0.kind == .ca }.count
         try report.emit {
             [
                 "ok": findings.isEmpty, "directory": store.directory.path, "cas": cas,
                 "certificates": records.count - cas,
+                "notes": notes.map {
+                    ["path": $0.path.map(store.directory.absolute) as Any? ?? NSNull(), "note": $0.problem]
+                },
                 "problems": findings.map { finding -> [String: Any] in
                     [
                         "path": finding.path.map(store.directory.absolute) as Any? ?? NSNull(),
@@ -74,6 +89,7 @@ struct DoctorCommand: ParsableCommand, CheckedCommand {
             report.say(
                 "ok: \(cas) CA\(cas == 1 ? "" : "s") and \(records.count - cas) certificate"
                     + "\(records.count - cas == 1 ? "" : "s"); files and inventory agree")
+            for note in notes { report.say("note: \(note.description)") }
             return
         }
         if !report.json {

@@ -25,6 +25,13 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
             issuer, subject, not_before, not_after, status, sans, fingerprint_sha256, certificate_path, key_path, \
             ...), and files: every path written (with --force, also the replaced certificate under PKI/history/).
 
+            With an encrypted CA key (init --encrypt-key) the CA's password comes from --password-file, else the \
+            file DBPKI_PASSWORD_FILE names, else a prompt on the terminal. --encrypt-key encrypts the new \
+            PKI/issued/NAME.key too, under its own password (--key-password-file, else asked twice): it travels \
+            with the key, so it is never the CA's. renew keeps such a key encrypted; bundle asks for its password \
+            and ships the key decrypted (mode 0600), since a server's key password would sit in clear text in its \
+            config beside it.
+
             Examples:
               dbpki issue db1 --dir pki --dns db1.example.com --ip 10.0.0.5 --ip fd00::5
               dbpki issue app --dir pki --client
@@ -66,6 +73,13 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var password: PasswordOption
+
+    @Flag(help: "Encrypt the certificate's key (PKCS#8, AES-256) under --key-password-file's password (else asked).")
+    var encryptKey = false
+
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws {
         try pki.check()
         try PKIDirectory.validate(name: name)
@@ -84,7 +98,12 @@ struct IssueCommand: ParsableCommand, CheckedCommand {
         let profile = LeafProfileChecks.profile(
             name: name, client: client, member: member, dns: dns, ips: addresses, days: days, under: under)
         try profile.subject.validate()
-        let store = try engine.openStore(try pki.path())
+        let store = try engine.openStore(
+            try pki.path(),
+            keyStore: KeyStore(
+                newKeys: encryptKey ? .encrypted : .plain, password: try password.source(),
+                keyPassword: encryptKey ? PasswordSource(try keyPassword.passwordForNewKey()) : try keyPassword.source()
+            ))
         let directory = store.directory
         let replaced = force ? try store.inventory.current(name: name) : nil
         let info = try store.issue(

@@ -56,6 +56,10 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var password: PasswordOption
+
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws {
         try pki.check()
         switch (name, expiringWithin) {
@@ -84,7 +88,9 @@ struct RenewCommand: ParsableCommand, CheckedCommand {
     }
 
     func run() throws {
-        let store = try engine.openStore(try pki.path())
+        let store = try engine.openStore(
+            try pki.path(),
+            keyStore: KeyStore(newKeys: .plain, password: try password.source(), keyPassword: try keyPassword.source()))
         if let name {
             let renewal = try store.renew(
                 name: name, days: days, keyType: keyType, reuseKey: reuseKey)

@@ -50,6 +50,65 @@ public enum EncryptedKeys {
         return try parameters.read(tag: 0x02).content.reduce(0) { $0 << 8 | Int($1) }
     }
 
+    /// What an EncryptedPrivateKeyInfo says about its protection, read from the DER (not from
+    /// the engine that wrote it): the scheme, key-derivation function, its PRF and iteration
+    /// count, and the cipher, each as a dotted OID.
+    public struct Scheme: Equatable, Sendable {
+        public var scheme: String
+        public var kdf: String
+        public var prf: String
+        public var iterations: Int
+        public var cipher: String
+    }
+
+    /// PBES2 (1.2.840.113549.1.5.13), PBKDF2 (1.2.840.113549.1.5.12),
+    /// hmacWithSHA256 (1.2.840.113549.2.9), AES-256-CBC (2.16.840.1.101.3.4.1.42).
+    public static let contractScheme = (
+        scheme: "1.2.840.113549.1.5.13", kdf: "1.2.840.113549.1.5.12", prf: "1.2.840.113549.2.9",
+        cipher: "2.16.840.1.101.3.4.1.42"
+    )
+
+    /// Reads the PBES2 parameters of an EncryptedPrivateKeyInfo. A PBKDF2 without a PRF
+    /// means HMAC-SHA1 (RFC 8018), reported as 1.2.840.113549.2.7.
+    public static func scheme(of der: [UInt8]) throws -> Scheme {
+        var outer = DERReader(der[...])
+        var info = DERReader(try outer.read(tag: 0x30).content)
+        var algorithm = DERReader(try info.read(tag: 0x30).content)
+        let scheme = dotted(Array(try algorithm.read(tag: 0x06).content))
+        var pbes2 = DERReader(try algorithm.read(tag: 0x30).content)
+        var kdf = DERReader(try pbes2.read(tag: 0x30).content)
+        let kdfOID = dotted(Array(try kdf.read(tag: 0x06).content))
+        var parameters = DERReader(try kdf.read(tag: 0x30).content)
+        _ = try parameters.read(tag: 0x04)  // salt
+        let iterations = try parameters.read(tag: 0x02).content.reduce(0) { $0 << 8 | Int($1) }
+        var prf = "1.2.840.113549.2.7"
+        while !parameters.isAtEnd {
+            let element = try parameters.read()
+            if element.tag == 0x30 {
+                var prfAlgorithm = DERReader(element.content)
+                prf = dotted(Array(try prfAlgorithm.read(tag: 0x06).content))
+            }
+        }
+        var cipher = DERReader(try pbes2.read(tag: 0x30).content)
+        let cipherOID = dotted(Array(try cipher.read(tag: 0x06).content))
+        return Scheme(scheme: scheme, kdf: kdfOID, prf: prf, iterations: iterations, cipher: cipherOID)
+    }
+
+    /// An OID's content octets in dotted form.
+    static func dotted(_ content: [UInt8]) -> String {
+        guard let first = content.first else { return "" }
+        var arcs = [Int(first) / 40, Int(first) % 40]
+        var value = 0
+        for byte in content.dropFirst() {
+            value = value << 7 | Int(byte & 0x7f)
+            if byte & 0x80 == 0 {
+                arcs.append(value)
+                value = 0
+            }
+        }
+        return arcs.map(String.init).joined(separator: ".")
+    }
+
     /// The privateKey OCTET STRING's content of a PKCS#8 PrivateKeyInfo: the PKCS#1 RSAPrivateKey
     /// for RSA, the SEC 1 ECPrivateKey for EC.
     public static func innerKey(ofPKCS8 pkcs8: [UInt8]) throws -> [UInt8] {

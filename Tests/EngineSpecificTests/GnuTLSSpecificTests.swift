@@ -18,7 +18,9 @@ struct GnuTLSSpecificTests {
         #expect(backend.engine == .gnutls)
     }
 
-    @Test("encrypts keys with its library's 600,000 PBKDF2 iterations (OpenSSL's engine sets 100,000)")
+    @Test(
+        "encrypts keys with its library's 600,000 PBKDF2 iterations (it cannot be told a count; OpenSSL's engine sets the same)"
+    )
     func encryptsWithTheLibrarysIterations() throws {
         let key = try backend.generatePrivateKey(.ecdsaP256)
         let encrypted = try backend.exportEncryptedPrivateKey(key, passphrase: "correct horse")

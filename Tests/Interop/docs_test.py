@@ -27,6 +27,7 @@ NOT_DBPKI = {
     "--verify-purpose": "certtool's, in the x509-limbo comparison",
     "--load-crl": "certtool's, in the x509-limbo comparison",
     "--cross-sign": "named as not done ('ca rollover --cross-sign')",
+    "--key-uri": "named as not done (the contract's 'init --key-uri', PKCS#11)",
     "--binary": "scripts/package and scripts/install take it, not dbpki",
 }
 
@@ -35,6 +36,9 @@ FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*(?![\w.])")
 # The story between the README's examples: commands its prose describes but does not show, run
 # before the n-th example with that exact command line.
 BEFORE = {
+    ('dbpki init --dir vault --name "Vault CA" --encrypt-key --password-file vault.pass', 1): [
+        "umask 077; printf '%s\\n' 'correct horse battery staple' > vault.pass",
+    ],
     ("dbpki renew --expiring-within 30d --dir pki --days 825", 1): [
         "dbpki issue db2 --dir pki --dns db2.example.com --days 20",
     ],

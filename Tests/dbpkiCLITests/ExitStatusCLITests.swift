@@ -25,6 +25,9 @@ final class BrokenInputs {
     let trusted: String
     /// The CA certificate with an RFC 1421 header line.
     let headers: String
+    /// A password file (mode 0600) and one holding another password.
+    let passwordFile: String
+    let wrongPasswordFile: String
 
     init(backend: String = "openssl") throws {
         scratch = try ScratchFolder()
@@ -72,6 +75,9 @@ final class BrokenInputs {
         headers = scratch.file("headers.pem")
         try ca.replacingOccurrences(of: "BEGIN CERTIFICATE-----\n", with: "BEGIN CERTIFICATE-----\nComment: x\n")
             .write(toFile: headers, atomically: true, encoding: .utf8)
+        passwordFile = try scratch.write("ca.pass", "exit-status-password\n")
+        wrongPasswordFile = try scratch.write("wrong.pass", "not-it\n")
+        for file in [passwordFile, wrongPasswordFile] { chmod(file, 0o600) }
     }
 }
 
@@ -137,6 +143,9 @@ struct ExitStatusCLITests {
                 p(0, ["init", "--dir", x.scratch.file("new"), "--name", "New CA"]),
                 p(64, ["init", "--dir", x.scratch.file("other"), "--name", "CA", "--days", "0"]),
                 p(64, ["init", "--name", "CA"]),
+                p(
+                    66,
+                    ["init", "--dir", x.scratch.file("enc"), "--name", "CA", "--encrypt-key", "--password-file", out]),
                 p(73, ["init", "--dir", pki, "--name", "Again"]),
                 p(74, ["init", "--dir", x.regularFile, "--name", "CA"]),
                 p(74, ["init", "--dir", x.lockedOut, "--name", "CA"]),
@@ -185,6 +194,15 @@ struct ExitStatusCLITests {
                 p(69, ["ca", "rollover", "--dir", x.legacyKeys]),
                 p(73, ["ca", "rollover", "--dir", pki]),
                 p(74, ["ca", "rollover", "--dir", x.lockedOut]),
+            ]
+        case "ca change-password":
+            let change = ["ca", "change-password", "--dir"]
+            return [
+                p(64, change + [pki]),
+                p(66, change + [x.empty, "--new-password-file", x.passwordFile]),
+                p(74, change + [x.lockedOut, "--new-password-file", x.passwordFile]),
+                p(0, change + [pki, "--new-password-file", x.passwordFile]),
+                p(65, change + [pki, "--password-file", x.wrongPasswordFile, "--new-password-file", x.passwordFile]),
             ]
         case "ca status":
             return [
@@ -290,8 +308,8 @@ struct ExitStatusCLITests {
     }
 
     static let commands = [
-        "", "init", "issue", "sign", "renew", "ca", "ca rollover", "ca status", "ca retire-old", "list", "revoke",
-        "crl",
+        "", "init", "issue", "sign", "renew", "ca", "ca rollover", "ca change-password", "ca status", "ca retire-old",
+        "list", "revoke", "crl",
         "doctor", "bundle", "bundle mongodb", "bundle redis", "inspect", "audit", "verify", "verify chain",
         "verify bundle", "version",
     ]

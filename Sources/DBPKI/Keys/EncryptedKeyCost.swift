@@ -8,7 +8,7 @@
 public enum EncryptedKeyCost {
     /// The most PBKDF2 (or PBES1 / PKCS#12 PBE) iterations dbpki runs: about a second of
     /// PBKDF2-HMAC-SHA256 here, and above every current recommendation (OWASP 2023: 600,000
-    /// for HMAC-SHA256, 1,300,000 for HMAC-SHA1). dbpki itself writes 100,000.
+    /// for HMAC-SHA256, 1,300,000 for HMAC-SHA1). dbpki itself writes 600,000 (PBKDF2-HMAC-SHA256) on both engines.
     public static let maximumIterations = 2_000_000
     /// The most memory scrypt may ask for (128 · N · r bytes): 1 GiB, what N = 2^20, r = 8 needs.
     public static let maximumScryptMemory = 1 << 30

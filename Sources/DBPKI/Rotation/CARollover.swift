@@ -44,7 +44,9 @@ extension PKIStore {
         }
         let key = try backend.generatePrivateKey(keyType ?? KeyType.matching(authority.info.publicKey))
         Failpoint.hit("rollover.after-key")
-        let (info, record, files) = try newRootCA(name: newName, days: days, key: key)
+        // A CA key that was encrypted is not followed by a plain one.
+        let (info, record, files) = try newRootCA(
+            name: newName, days: days, key: key, encryptKey: KeyStore.isEncryptedKeyFile(at: directory.caKeyPath))
         let previous = current
         current.caRole = .old
         current.certificatePath = "ca-old.crt"

@@ -20,6 +20,13 @@ extension PKIStore {
     /// a symbolic link. Empty means consistent. The per-record checks are
     /// ``RecordedFiles``, the ones every command refuses on.
     public func doctor() throws -> [DoctorFinding] {
+        try doctorReport().findings
+    }
+
+    /// ``doctor()``'s findings, and its notes: what it could not check and is not wrong (an
+    /// encrypted key, checked only when the password is given).
+    public func doctorReport() throws -> (findings: [DoctorFinding], notes: [DoctorFinding]) {
+        var notes = [DoctorFinding]()
         var findings = plantedLinks.map {
             DoctorFinding(
                 path: String($0.path.dropFirst(directory.path.count + 1)),
@@ -35,9 +42,10 @@ extension PKIStore {
             let label = "\(record.kind.rawValue) '\(record.name)' serial \(record.serial)"
             expected.insert(record.certificatePath)
             if let keyPath = record.keyPath { expected.insert(keyPath) }
-            findings +=
-                RecordedFiles(record, directory: directory, backend: backend, keyStore: keyStore, checkKey: true)
-                .findings
+            let files = RecordedFiles(
+                record, directory: directory, backend: backend, keyStore: keyStore, checkKey: true)
+            findings += files.findings
+            notes += files.notes
             if record.keyPath == nil && record.status == .active && !record.keyHeldElsewhere {
                 findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
             }
@@ -74,7 +82,7 @@ extension PKIStore {
                 DoctorFinding(
                     path: "\(PKIDirectory.stagingFolder)/\(file)", problem: "left over from an interrupted operation"))
         }
-        return findings
+        return (findings, notes)
     }
 
     /// The certificate and key files dbpki keeps track of, relative to the directory.

@@ -279,7 +279,12 @@ public final class PKIStore {
 
     /// A new self-signed root CA for `key`, its inventory record as the current CA, and the
     /// files it is installed as (`ca.key`, `ca.crt`): what `init` and `ca rollover` both make.
-    func newRootCA(name: String, days: Int, key: PrivateKey, under: DistinguishedName = DistinguishedName([])) throws
+    /// `encryptKey` encrypts `ca.key` even when the key store writes plain keys (a rollover
+    /// keeps the old CA key's protection).
+    func newRootCA(
+        name: String, days: Int, key: PrivateKey, under: DistinguishedName = DistinguishedName([]),
+        encryptKey: Bool = false
+    ) throws
         -> (info: CertificateInfo, record: InventoryRecord, files: [NewFile])
     {
         let info = try sign(.rootCA(name: name, days: days, under: under), key: key, authority: nil)
@@ -288,7 +293,9 @@ public final class PKIStore {
             issuerFingerprint: info.fingerprintHex, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
             recordedAt: now)
         let files = [
-            NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
+            NewFile(
+                bytes: try keyStore.fileContents(for: key, using: backend, encrypt: encryptKey),
+                mode: AtomicFile.privateMode, destination: "ca.key"),
             NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
         ]
         return (info, record, files)
@@ -348,8 +355,12 @@ public final class PKIStore {
         }
         var newFiles = [NewFile]()
         if !keepKey, let key {
+            // A key that was encrypted is not replaced by a plain one.
+            let wasEncrypted = KeyStore.isEncryptedKeyFile(at: directory.absolute(keyPath))
             newFiles.append(
-                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: keyPath))
+                NewFile(
+                    bytes: try keyStore.fileContents(for: key, role: .leaf, using: backend, encrypt: wasEncrypted),
+                    mode: AtomicFile.privateMode, destination: keyPath))
         }
         newFiles.append(
             NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: certificatePath))

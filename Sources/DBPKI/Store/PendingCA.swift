@@ -26,7 +26,9 @@ extension PKIStore {
         try commit(
             kind: "init-request", summary: "CA request \(name)", archives: [],
             newFiles: [
-                NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: "ca.key"),
+                NewFile(
+                    bytes: try keyStore.fileContents(for: key, using: backend), mode: AtomicFile.privateMode,
+                    destination: "ca.key"),
                 NewFile(
                     bytes: Array(PEM.encode(label: "CERTIFICATE REQUEST", der: request).utf8),
                     mode: AtomicFile.publicMode, destination: Self.pendingRequestFile),

@@ -20,6 +20,11 @@ public struct RecordedFiles: Sendable {
     public private(set) var key: PrivateKey?
     /// Everything wrong with the files, as doctor reports it.
     public var findings: [DoctorFinding] { problems.map(\.finding) }
+    /// What could not be checked and is not wrong: an encrypted key, without its password.
+    public private(set) var notes: [DoctorFinding] = []
+    /// Why an encrypted key could not be opened (no password, or a wrong one): a command
+    /// stops with it as it is, since the doctor cannot put it right.
+    private(set) var keyError: PKIError?
 
     /// One finding, with the error code of a command that refuses on it (nil: reported
     /// by doctor, but the file is still usable, as a key readable by others is).
@@ -73,12 +78,18 @@ public struct RecordedFiles: Sendable {
         }
         guard let certificate = certificates.first else { return }
         do {
-            let loaded = try keyStore.loadKey(at: path, using: backend)
+            let loaded = try keyStore.loadKey(at: path, role: record.kind == .ca ? .ca : .leaf, using: backend)
             if try backend.privateKey(loaded, matchesCertificate: certificate) {
                 key = loaded
             } else {
                 problem(keyPath, "does not match its certificate (\(label))")
             }
+        } catch let error as PKIError where error.code == .passwordNeeded {
+            notes.append(DoctorFinding(path: keyPath, problem: "encrypted, not checked without the password"))
+            keyError = error
+        } catch let error as PKIError where error.code == .badPassphrase {
+            problem(keyPath, "is encrypted and the password given does not open it", code: nil)
+            keyError = error
         } catch let error as PKIError {
             // An unsupported key format (legacy PEM encryption) stays unsupported, not bad data.
             problem(keyPath, "cannot be read as a key (\(error.message))", code: error.code)
@@ -94,7 +105,7 @@ public struct RecordedFiles: Sendable {
     /// The first problem that makes the files unusable, as the error a command stops with.
     func refusal(in directory: PKIDirectory) -> PKIError? {
         let blocking = problems.filter { $0.code != nil }
-        guard let first = blocking.first, let code = first.code else { return nil }
+        guard let first = blocking.first, let code = first.code else { return keyError }
         let more = blocking.count > 1 ? " (and \(blocking.count - 1) more problem\(blocking.count > 2 ? "s" : ""))" : ""
         let path = first.finding.path.map(directory.absolute) ?? directory.path
         return PKIError(

@@ -14,8 +14,14 @@ struct BundleSource {
     var trustedCAsPEM: String { material.trustedCAsPEM }
     var certificate: CertificateInfo { material.server }
 
-    init(engine: EngineOptions, dir: String, name: String, clients: [String] = []) throws {
-        store = try engine.openStore(dir)
+    /// `keyPassword` opens a certificate key that is encrypted; the bundle ships it decrypted
+    /// (mode 0600), since a server config's key password would sit in clear text beside it.
+    init(
+        engine: EngineOptions, dir: String, name: String, clients: [String] = [],
+        keyPassword: KeyPasswordOption
+    ) throws {
+        store = try engine.openStore(
+            dir, keyStore: KeyStore(newKeys: .plain, password: .none, keyPassword: try keyPassword.source()))
         material = try store.bundleMaterial(server: name, clients: clients)
     }
 

@@ -34,13 +34,16 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws {
         try location.pki.check()
         _ = try MongoDBBundle.parseVersion(mongodbVersion)
     }
 
     func run() throws {
-        let source = try BundleSource(engine: engine, dir: try location.pki.path(), name: location.name)
+        let source = try BundleSource(
+            engine: engine, dir: try location.pki.path(), name: location.name, keyPassword: keyPassword)
         let version = try MongoDBBundle.parseVersion(mongodbVersion)
         let bundle = MongoDBBundle(
             name: location.name, certificateChainPEM: source.certificatePEM, keyPEM: source.keyPEM,

@@ -51,6 +51,8 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var keyPassword: KeyPasswordOption
+
     func check() throws {
         try location.pki.check()
         let version = try RedisBundle.parseVersion(redisVersion)
@@ -66,7 +68,8 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
 
     func run() throws {
         let source = try BundleSource(
-            engine: engine, dir: try location.pki.path(), name: location.name, clients: clientCert.map { [$0] } ?? [])
+            engine: engine, dir: try location.pki.path(), name: location.name, clients: clientCert.map { [$0] } ?? [],
+            keyPassword: keyPassword)
         let client = source.material.clients.first.map {
             RedisBundle.ClientCertificate(
                 name: $0.name, certificatePEM: BundleMaterial.pem($0.chain),

@@ -3,7 +3,7 @@ import ArgumentParser
 struct CACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
-        abstract: "Roll the root CA over without an outage: rollover, status, retire-old.",
+        abstract: "Roll the root CA over without an outage (rollover, status, retire-old); change its key's password.",
         discussion: """
             A CA change in five steps, so that no client loses its connection:
 
@@ -26,6 +26,8 @@ struct CACommand: ParsableCommand {
               dbpki bundle redis db1 --dir pki --out new-only
 
             """ + ExitStatus.help("ca"),
-        subcommands: [CARolloverCommand.self, CAStatusCommand.self, CARetireOldCommand.self]
+        subcommands: [
+            CARolloverCommand.self, CAStatusCommand.self, CARetireOldCommand.self, CAChangePasswordCommand.self,
+        ]
     )
 }

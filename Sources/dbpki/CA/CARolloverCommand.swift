@@ -38,6 +38,13 @@ struct CARolloverCommand: ParsableCommand, CheckedCommand {
     @Option(help: "Validity in days.")
     var days: Int = CertificateProfile.defaultCADays
 
+    @Flag(
+        help: "Encrypt the new CA key (PKCS#8, AES-256). A CA key that was encrypted always is, with the same password."
+    )
+    var encryptKey = false
+
+    @OptionGroup var password: PasswordOption
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
@@ -51,7 +58,15 @@ struct CARolloverCommand: ParsableCommand, CheckedCommand {
     }
 
     func run() throws {
-        let store = try engine.openStore(try pki.path())
+        let dir = try pki.path()
+        let keyStore: KeyStore
+        if encryptKey && !KeyStore.isEncryptedKeyFile(at: PKIDirectory(dir).caKeyPath) {
+            // The old key opens without a password: the new one's is asked now, twice on a terminal.
+            keyStore = KeyStore(newKeys: .encrypted, password: PasswordSource(try password.passwordForNewKey()))
+        } else {
+            keyStore = KeyStore(newKeys: encryptKey ? .encrypted : .plain, password: try password.source())
+        }
+        let store = try engine.openStore(dir, keyStore: keyStore)
         let (new, old) = try store.rolloverCA(name: name, keyType: keyType, days: days)
         let still = try store.inventory.activeLeaves(issuedBy: old.fingerprint)
         let directory = store.directory
@@ -63,7 +78,9 @@ struct CARolloverCommand: ParsableCommand, CheckedCommand {
                 + (still.count == 1 ? " is" : "s are") + " still signed by it"
                 + (still.isEmpty ? "" : " (\(still.map(\.name).joined(separator: ", ")))"))
         report.say("  \(directory.caCertificatePath)")
-        report.say("  \(directory.caKeyPath) (0600)")
+        report.say(
+            "  \(directory.caKeyPath) (0600\(KeyStore.isEncryptedKeyFile(at: directory.caKeyPath) ? ", encrypted" : ""))"
+        )
         report.say("  \(directory.oldCACertificatePath)")
         try report.emit {
             [

@@ -27,6 +27,11 @@ extension Remedy {
         case .importCACertificate:
             return "; have the request signed where the root lives ('dbpki sign REQUEST --dir ROOT --ca --out CERT'), "
                 + "then import it ('dbpki init --dir \(dir) --import CERT --root ROOTCERT')"
+        case .givePassword:
+            return
+                "; give the password with --password-file FILE or DBPKI_PASSWORD_FILE, or run on a terminal to be asked"
+        case .giveKeyPassword:
+            return "; give the key's password with --key-password-file FILE, or run on a terminal to be asked"
         default: return ""
         }
     }

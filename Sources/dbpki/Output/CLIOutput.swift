@@ -57,7 +57,7 @@ enum CLIOutput {
     /// sysexits(3) codes for each kind of failure.
     static func exitCode(for code: PKIError.Code) -> Int32 {
         switch code {
-        case .invalidArgument: 64  // EX_USAGE
+        case .invalidArgument, .passwordNeeded: 64  // EX_USAGE
         case .invalidInput, .badPassphrase: 65  // EX_DATAERR
         case .notFound: 66  // EX_NOINPUT
         case .unsupported: 69  // EX_UNAVAILABLE

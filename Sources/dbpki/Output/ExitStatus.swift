@@ -28,16 +28,24 @@ struct ExitStatus: Hashable, Sendable {
     static let unavailableKey = ExitStatus(69, "unavailable: a legacy encrypted key (PEM with RFC 1421 headers)")
     static let software = ExitStatus(70, "internal error: an engine failure dbpki does not expect")
     static let cantCreate = ExitStatus(73, "cannot create: it exists already")
+    static let usagePassword = ExitStatus(
+        64, "usage: a refused value, or an encrypted CA key and no password")
+    static let wrongPassword = ExitStatus(
+        65, "bad data: a PKI file is broken (see doctor), or a wrong password")
+    static let noPKIOrPassword = ExitStatus(66, "no input: no CA or NAME, or no password file")
     static let ioError = ExitStatus(74, "I/O error: a file or the PKI directory cannot be read or written")
 
     /// The statuses of each command, by its path below `dbpki` ("ca retire-old"; "" is dbpki itself).
     static let table: [String: [ExitStatus]] = [
         "": [.ok("success, --help or --version"), .usage],
         "init": [
-            .ok("the CA was created"), .usage, .cantCreate.because("the PKI already has a CA"), .ioError, .software,
+            .ok("the CA was created"), .usagePassword.because("a refused value, or --encrypt-key and no password"),
+            .noInput.because("the password file does not exist"), .cantCreate.because("the PKI already has a CA"),
+            .ioError, .software,
         ],
         "issue": [
-            .ok("the certificate was issued"), .usage, .dataErrorPKI, .noPKI.because("no CA in the PKI directory"),
+            .ok("the certificate was issued"), .usagePassword, .wrongPassword,
+            .noPKIOrPassword.because("no CA in the PKI directory, or no password file"),
             .unavailableKey, .cantCreate.because("NAME is issued already (use --force or dbpki renew)"), .ioError,
             .software,
         ],
@@ -48,12 +56,19 @@ struct ExitStatus: Hashable, Sendable {
             .cantCreate.because("NAME is issued already"), .ioError, .software,
         ],
         "renew": [
-            .ok("renewed (or nothing was due)"), .usage, .dataErrorPKI, .noPKI, .unavailableKey, .ioError, .software,
+            .ok("renewed (or nothing was due)"), .usagePassword, .wrongPassword, .noPKIOrPassword, .unavailableKey,
+            .ioError, .software,
         ],
         "ca": [.ok("help shown"), .usage],
         "ca rollover": [
-            .ok("the new CA issues from now on"), .usage, .dataErrorPKI, .noPKI.because("no CA in the PKI directory"),
+            .ok("the new CA issues from now on"), .usagePassword, .wrongPassword,
+            .noPKIOrPassword.because("no CA in the PKI directory, or no password file"),
             .unavailableKey, .cantCreate.because("a rollover is already in progress"), .ioError, .software,
+        ],
+        "ca change-password": [
+            .ok("the CA key is encrypted under the new password"),
+            .usagePassword.because("a refused value, or no new password"), .wrongPassword,
+            .noPKIOrPassword.because("no CA in the PKI directory, or no password file"), .ioError, .software,
         ],
         "ca status": [.ok("status shown"), .usage, .noPKI.because("no CA in the PKI directory"), .ioError],
         "ca retire-old": [
@@ -66,8 +81,8 @@ struct ExitStatus: Hashable, Sendable {
             .ok("recorded as revoked"), .usage, .noPKI, .cantCreate.because("it is revoked already"), .ioError,
         ],
         "crl": [
-            .ok("the CRL was written"), .usage, .dataErrorPKI,
-            .noPKI.because("no CA in the PKI directory, or no old CA for --ca old"),
+            .ok("the CRL was written"), .usagePassword, .wrongPassword,
+            .noPKIOrPassword.because("no CA, no old CA for --ca old, or no password file"),
             .unavailable.because("reason codes on GnuTLS (see --no-reasons); a legacy PEM key"),
             .ioError, .software,
         ],
