@@ -14,9 +14,9 @@ struct BundleSource {
     var trustedCAsPEM: String { material.trustedCAsPEM }
     var certificate: CertificateInfo { material.server }
 
-    init(engine: EngineOptions, dir: String, name: String, clients: [String] = []) throws {
+    init(engine: EngineOptions, dir: String, name: String, clients: [String] = [], member: String? = nil) throws {
         store = try engine.openStore(dir)
-        material = try store.bundleMaterial(server: name, clients: clients)
+        material = try store.bundleMaterial(server: name, clients: clients, member: member)
     }
 
     /// The `--json` object of a bundle command: the server certificate (the key names of
