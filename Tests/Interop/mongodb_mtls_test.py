@@ -13,6 +13,10 @@ documentation tells users to read that name with `openssl x509 -noout -subject -
 RFC2253`. Each user name in x509-users.js is checked against that output, for subjects
 with RFC 2253 escapes and non-ASCII characters.
 
+A cluster member presents its clusterFile (from `--member`) to its peers as a client
+certificate: s_server accepts it, and refuses a plain server certificate (serverAuth only)
+in its place, which is why dbpki refuses such a certificate as a member.
+
 The bundle is made once with the config naming OUT/server and once with --server-dir
 naming an "installed" copy of the server files; s_server reads the paths from mongod.conf.
 
@@ -105,6 +109,8 @@ class MongoDBMutualTLSTest(unittest.TestCase):
               "--subject", "O=Acme,OU=Databases", "--backend", backend)
         for client, subject in CLIENTS.items():
             dbpki("issue", client, "--dir", pki, "--client", "--subject", subject, "--backend", backend)
+        dbpki("issue", "rs0", "--dir", pki, "--member", "--subject", "O=Acme,OU=Databases", "--dns", "localhost",
+              "--backend", backend)
         return pki
 
     def serve(self, conf_path):
@@ -191,6 +197,32 @@ class MongoDBMutualTLSTest(unittest.TestCase):
         self.assertFalse(os.path.exists(installed))
         shutil.copytree(os.path.join(out, "server"), installed)
         self.check_bundle(out)
+
+    def test_a_member_certificate_is_accepted_as_a_peer_and_a_plain_server_certificate_is_not(self):
+        for backend in BACKENDS:
+            with self.subTest(backend=backend):
+                pki = self.make_pki(backend)
+                out = os.path.join(self.tmp, f"member-{backend}")
+                dbpki("bundle", "mongodb", "db1", "--dir", pki, "--out", out, "--backend", backend,
+                      "--client-cert", "app", "--member", "rs0")
+                conf_path = os.path.join(out, "server", "mongod.conf")
+                with open(conf_path) as f:
+                    member_pem = yaml.safe_load(f)["net"]["tls"]["clusterFile"]
+                self.assertEqual(member_pem, os.path.join(out, "server", "rs0.pem"))
+                with open(os.path.join(out, "server", "cluster-auth.conf")) as f:
+                    self.assertEqual(yaml.safe_load(f), {"security": {"clusterAuthMode": "x509"}})
+                port = self.serve(conf_path)
+                ca = os.path.join(out, "MongoDB-CA.crt")
+                # A peer presents its clusterFile as a client certificate: it needs clientAuth.
+                self.assertTrue(self.get(port, ca, member_pem).startswith(b"HTTP/1.0 200 ok"))
+                with self.assertRaises((ssl.SSLError, ConnectionError)):
+                    self.get(port, ca, os.path.join(out, "server", "db1.pem"))
+                # dbpki refuses that plain server certificate as a member, with one error line.
+                refused = dbpki("bundle", "mongodb", "db1", "--dir", pki, "--out", os.path.join(self.tmp, "x"),
+                                "--member", "db1", check=False)
+                self.assertEqual(refused.returncode, 64)
+                self.assertTrue(refused.stderr.startswith("error: ") and "clientAuth" in refused.stderr, refused.stderr)
+                self.assertFalse(os.path.exists(os.path.join(self.tmp, "x")))
 
     def test_each_x509_user_is_the_subject_openssl_prints_in_rfc2253(self):
         for backend in BACKENDS:
