@@ -76,4 +76,20 @@ struct MongoDBSubjectTests {
         }
         #expect(throws: PKIError.self) { try MongoDBSubject(name: [0x30, 0x03, 0x31, 0x01]) }
     }
+
+    @Test("every truncation and every one-byte change of a name is read or refused, never a trap")
+    func hostileNames() {
+        let der = Self.name([
+            [Self.attribute(Self.o, Self.text("Acme"))],
+            [Self.attribute(Self.ou, Self.text("Apps")), Self.attribute(Self.cn, Self.text("app"))],
+        ])
+        for length in 0..<der.count { _ = try? MongoDBSubject(name: Array(der[..<length])) }
+        for index in der.indices {
+            for value: UInt8 in [0x00, 0x7f, 0x80, 0xff, der[index] ^ 0x01] {
+                var changed = der
+                changed[index] = value
+                _ = try? MongoDBSubject(name: changed).userName
+            }
+        }
+    }
 }

@@ -96,6 +96,30 @@ public struct MongoDBBundle: Sendable {
         self.serverSubject = serverSubject
     }
 
+    /// The bundle of what `material` holds for server `name`: its clients (each with the
+    /// subject mongod will name its x.509 user by) and its member, if any. Subjects are read
+    /// only when there are clients or a member, which are the only ones mongod compares.
+    public init(name: String, material: BundleMaterial, version: ServerVersion) throws {
+        self.init(
+            name: name, certificateChainPEM: material.serverChainPEM, keyPEM: material.serverKeyPEM,
+            trustedCAsPEM: material.trustedCAsPEM, version: version)
+        guard !material.clients.isEmpty || material.member != nil else { return }
+        func pem(_ chain: [[UInt8]], _ key: PrivateKey) -> String {
+            BundleMaterial.pem(chain) + PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER)
+        }
+        serverSubject = try MongoDBSubject(certificate: material.serverChain[0])
+        clients = try material.clients.map {
+            Client(
+                name: $0.name, certificateKeyPEM: pem($0.chain, $0.key),
+                subject: try MongoDBSubject(certificate: $0.chain[0]))
+        }
+        member = try material.member.map {
+            Member(
+                name: $0.name, certificateKeyPEM: pem($0.chain, $0.key),
+                subject: try MongoDBSubject(certificate: $0.chain[0]))
+        }
+    }
+
     /// The member's file under `server/`: its own, or `NAME.pem` when the server certificate is the member.
     var memberFile: String? { member.map { $0.name == name ? "\(name).pem" : "\($0.name).pem" } }
 

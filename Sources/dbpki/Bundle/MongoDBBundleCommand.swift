@@ -96,24 +96,7 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
         let source = try BundleSource(
             engine: engine, dir: try location.pki.path(), name: location.name, clients: clientCert, member: member)
         let version = try MongoDBBundle.parseVersion(mongodbVersion)
-        var bundle = MongoDBBundle(
-            name: location.name, certificateChainPEM: source.certificatePEM, keyPEM: source.keyPEM,
-            trustedCAsPEM: source.trustedCAsPEM, version: version,
-            serverSubject: clientCert.isEmpty && member == nil
-                ? nil : try MongoDBSubject(certificate: source.material.serverChain[0]))
-        func pem(_ chain: [[UInt8]], _ key: PrivateKey) -> String {
-            BundleMaterial.pem(chain) + PEM.encode(label: "PRIVATE KEY", der: key.pkcs8DER)
-        }
-        bundle.clients = try source.material.clients.map {
-            MongoDBBundle.Client(
-                name: $0.name, certificateKeyPEM: pem($0.chain, $0.key),
-                subject: try MongoDBSubject(certificate: $0.chain[0]))
-        }
-        bundle.member = try source.material.member.map {
-            MongoDBBundle.Member(
-                name: $0.name, certificateKeyPEM: pem($0.chain, $0.key),
-                subject: try MongoDBSubject(certificate: $0.chain[0]))
-        }
+        var bundle = try MongoDBBundle(name: location.name, material: source.material, version: version)
         if !x509Role.isEmpty { bundle.roles = try x509Role.map(MongoDBRole.parse) }
         bundle.serverDirectory = try serverDir.map(ConfigText.installDirectory)
         let output = FilePaths.absolute(location.out)
