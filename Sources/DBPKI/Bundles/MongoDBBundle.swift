@@ -120,8 +120,8 @@ public struct MongoDBBundle: Sendable {
         }
     }
 
-    /// The member's file under `server/`: its own, or `NAME.pem` when the server certificate is the member.
-    var memberFile: String? { member.map { $0.name == name ? "\(name).pem" : "\($0.name).pem" } }
+    /// The member's file under `server/` (`NAME.pem` itself when the server certificate is the member).
+    var memberFile: String? { member.map { "\($0.name).pem" } }
 
     /// The files, for an output directory at the absolute path `outputDirectory`. Throws when
     /// mongod would not accept the combination (see ``checkIdentities()``).
