@@ -23,6 +23,12 @@ public struct Remedy: Hashable, Sendable {
         public static let issueAsServer = Action("issue-as-server")
         /// The certificate has the wrong role for its use: issue a client certificate under this name.
         public static let issueAsClient = Action("issue-as-client")
+        /// The certificate has the wrong role for its use: issue a cluster member certificate under this name.
+        public static let issueAsMember = Action("issue-as-member")
+        /// A cluster member's subject must carry the server certificate's O, OU and DC: issue it with them.
+        public static let sameClusterSubject = Action("same-cluster-subject")
+        /// A client's subject must differ from the members' O, OU and DC: issue it with other ones.
+        public static let subjectApartFromMembers = Action("subject-apart-from-members")
         /// The name is taken: replace the certificate or renew it.
         public static let replaceOrRenew = Action("replace-or-renew")
         /// A rollover is in progress: retire the old CA before the next one.

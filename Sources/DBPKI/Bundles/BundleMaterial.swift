@@ -17,6 +17,8 @@ public struct BundleMaterial: Sendable {
     public var trustedCAs: [[UInt8]]
     /// Each client certificate asked for: name, chain and matching key.
     public var clients: [(name: String, chain: [[UInt8]], key: PrivateKey)]
+    /// The cluster member certificate asked for (MongoDB's `clusterFile`): name, chain and matching key.
+    public var member: (name: String, chain: [[UInt8]], key: PrivateKey)?
 
     /// The server certificate and intermediates as PEM.
     public var serverChainPEM: String { Self.pem(serverChain) }
@@ -34,8 +36,12 @@ public struct BundleMaterial: Sendable {
 extension PKIStore {
     /// Reads and checks what a bundle of server NAME needs (with these client
     /// certificates): every file against the inventory, each key against its certificate.
-    /// NAME must be an active server certificate, each client an active client certificate.
-    public func bundleMaterial(server name: String, clients: [String] = []) throws -> BundleMaterial {
+    /// NAME must be an active server certificate, each client an active client certificate
+    /// within its validity, and `member` an active certificate with both serverAuth and
+    /// clientAuth (a cluster member is a server and a client to its peers).
+    public func bundleMaterial(server name: String, clients: [String] = [], member: String? = nil) throws
+        -> BundleMaterial
+    {
         let server = try checkedIssued(name, key: true)
         let info = try backend.parseCertificate(der: server.certificates[0])
         try Self.requireUsable(server.record, purpose: ExtendedKeyUsage.serverAuth, of: info, in: directory)
@@ -47,9 +53,37 @@ extension PKIStore {
             let clientInfo = try backend.parseCertificate(der: files.certificates[0])
             try Self.requireUsable(
                 files.record, purpose: ExtendedKeyUsage.clientAuth, of: clientInfo, in: directory)
+            try requireCurrent(files.record, clientInfo)
             material.clients.append((client, files.certificates, files.key!))
         }
+        if let member {
+            let files = try checkedIssued(member, key: true)
+            let memberInfo = try backend.parseCertificate(der: files.certificates[0])
+            let purposes = memberInfo.extendedKeyUsage ?? []
+            guard purposes.contains(ExtendedKeyUsage.serverAuth), purposes.contains(ExtendedKeyUsage.clientAuth) else {
+                throw PKIError(
+                    .invalidArgument,
+                    "'\(member)' is not a cluster member certificate: a member needs both serverAuth and clientAuth, "
+                        + "since it is a server and a client to its peers",
+                    remedy: Remedy(.issueAsMember, directory: directory.path, name: member))
+            }
+            try Self.requireUsable(files.record, purpose: ExtendedKeyUsage.clientAuth, of: memberInfo, in: directory)
+            try requireCurrent(files.record, memberInfo)
+            material.member = (member, files.certificates, files.key!)
+        }
         return material
+    }
+
+    /// Refuses a certificate outside its validity by the store's clock: a client that
+    /// cannot connect is not worth shipping.
+    private func requireCurrent(_ record: InventoryRecord, _ info: CertificateInfo) throws {
+        let now = self.now
+        guard info.notAfter > now else {
+            throw PKIError(
+                .invalidInput,
+                "'\(record.name)' serial \(record.serial) expired at \(RFC3339.format(info.notAfter))",
+                remedy: Remedy(.renewFirst, directory: directory.path, name: record.name))
+        }
     }
 
     /// Refuses a revoked certificate, or one without the extended key usage the bundle needs.

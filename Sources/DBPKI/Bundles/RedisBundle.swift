@@ -34,6 +34,9 @@ public struct RedisBundle: Sendable {
     public var bindAddress: String?
     /// The client certificate to ship; when set, the server requires client certificates.
     public var client: ClientCertificate?
+    /// The absolute directory the configs name the server files under (where they will be
+    /// installed); nil names them where they are written, `OUT/server`.
+    public var serverDirectory: String?
 
     /// Parses and checks `--redis-version`.
     public static func parseVersion(_ text: String) throws -> ServerVersion {
@@ -85,7 +88,7 @@ public struct RedisBundle: Sendable {
         files.add("server/\(name).crt", text: certificatePEM, mode: AtomicFile.publicMode)
         files.add("server/\(name).key", text: keyPEM, mode: AtomicFile.privateMode)
         files.add("server/ca.crt", text: trustedCAsPEM, mode: AtomicFile.publicMode)
-        let server = outputDirectory + "/server"
+        let server = serverDirectory ?? outputDirectory + "/server"
         if hasNativeTLS {
             files.add("server/redis-tls.conf", text: redisTLSConf(serverDirectory: server), mode: AtomicFile.publicMode)
         } else {

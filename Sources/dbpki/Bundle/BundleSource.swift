@@ -17,12 +17,12 @@ struct BundleSource {
     /// `keyPassword` opens a certificate key that is encrypted; the bundle ships it decrypted
     /// (mode 0600), since a server config's key password would sit in clear text beside it.
     init(
-        engine: EngineOptions, dir: String, name: String, clients: [String] = [],
+        engine: EngineOptions, dir: String, name: String, clients: [String] = [], member: String? = nil,
         keyPassword: KeyPasswordOption
     ) throws {
         store = try engine.openStore(
             dir, keyStore: KeyStore(newKeys: .plain, password: .none, keyPassword: try keyPassword.source()))
-        material = try store.bundleMaterial(server: name, clients: clients)
+        material = try store.bundleMaterial(server: name, clients: clients, member: member)
     }
 
     /// The `--json` object of a bundle command: the server certificate (the key names of

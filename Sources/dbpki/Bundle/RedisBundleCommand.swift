@@ -11,7 +11,9 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
             and key (the zip is then mode 0600 and the server requires client certificates). OUT/server/ holds \
             NAME.crt, NAME.key (0600), ca.crt and redis-tls.conf (Redis 6.0 and later: port 0, tls-port, absolute \
             paths). Redis 4.0 and 5.0 have no TLS: for them OUT/server/stunnel.conf configures a TLS-terminating \
-            stunnel 5 proxy on --tls-port (default 6380) in front of the plain Redis on 127.0.0.1:--plain-port.
+            stunnel 5 proxy on --tls-port (default 6380) in front of the plain Redis on 127.0.0.1:--plain-port. \
+            --server-dir names the files in the config where they will be installed on the server (an absolute \
+            path); they are still written to OUT/server.
 
             Examples:
               dbpki bundle redis cache1 --dir pki --out out
@@ -47,6 +49,12 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
     @Option(help: "Listen only on this address (writes 'bind' for redis-server, 'accept = ADDR:PORT' for stunnel).")
     var bind: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The absolute directory the server files will be installed in, as redis-tls.conf or stunnel.conf names them.",
+            valueName: "dir"))
+    var serverDir: String?
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
@@ -64,6 +72,7 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
         }
         if let bind, IPAddress(bind) == nil { throw ValidationError("--bind takes an IP address, not '\(bind)'") }
         if let clientCert { try PKIDirectory.validate(name: clientCert) }
+        if let serverDir { _ = try ConfigText.installDirectory(serverDir) }
     }
 
     func run() throws {
@@ -76,10 +85,11 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
                 keyPEM: PEM.encode(label: "PRIVATE KEY", der: $0.key.pkcs8DER))
         }
         let version = try RedisBundle.parseVersion(redisVersion)
-        let bundle = RedisBundle(
+        var bundle = RedisBundle(
             name: location.name, certificatePEM: source.certificatePEM, keyPEM: source.keyPEM,
             trustedCAsPEM: source.trustedCAsPEM, version: version, tlsPort: tlsPort,
             plainPort: plainPort, bindAddress: bind, client: client)
+        bundle.serverDirectory = try serverDir.map(ConfigText.installDirectory)
         let output = FilePaths.absolute(location.out)
         let written = try bundle.files(outputDirectory: output).write(to: output)
         withExtendedLifetime(source) {}  // the PKI's lock is held until the bundle is written

@@ -13,6 +13,15 @@ extension Remedy {
         case .issueFirst: return ": issue it with 'dbpki issue \(name)' first"
         case .issueAsServer: return ": issue one without --client"
         case .issueAsClient: return ": issue one with --client"
+        case .issueAsMember:
+            return
+                ": issue one with 'dbpki issue \(name) --member --subject ...' (the O, OU and DC of the server's certificate)"
+        case .sameClusterSubject:
+            return
+                "; issue it with the server certificate's O, OU and DC ('dbpki issue \(name) --member --force --subject ...')"
+        case .subjectApartFromMembers:
+            return
+                "; issue it with a different O, OU or DC ('dbpki issue \(name) --client --force --subject \"O=...,OU=Apps\"')"
         case .replaceOrRenew: return "; use --force to replace it, or 'dbpki renew \(name)' to renew it"
         case .retireOldCA: return "; retire it with 'dbpki ca retire-old --dir \(dir)' before rolling over again"
         case .rolloverCA: return "; run 'dbpki ca rollover --dir \(dir)' first (see the README's rotation steps)"

@@ -92,7 +92,10 @@ struct ExitStatus: Hashable, Sendable {
         ],
         "bundle": [.ok("help shown"), .usage],
         "bundle mongodb": [
-            .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey,
+            .ok("the bundle was written"), .usage,
+            .dataErrorPKI.because("a mismatched PKI file, or a client or member unfit to ship"),
+            .noPKI,
+            .unavailableKey.because("a legacy encrypted key, or a subject mongod cannot read"),
             .cantCreate.because("OUT or OUT/server is a file or a symbolic link"), .ioError, .software,
         ],
         "bundle redis": [
