@@ -111,7 +111,7 @@ struct ExitStatus: Hashable, Sendable {
         ],
         "verify": [.ok("help shown"), .usage],
         "verify chain": [
-            .ok("valid"), .no("invalid (the reasons on stderr; also a certificate the engines cannot decode)"), .usage,
+            .ok("valid"), .no("invalid or malformed (the reasons on stderr)"), .usage,
             .dataError.because("a file holds no certificate"), .noInput, .unavailable, .ioError, .software,
         ],
         "verify bundle": [
