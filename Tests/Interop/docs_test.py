@@ -36,6 +36,9 @@ FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*(?![\w.])")
 # The story between the README's examples: commands its prose describes but does not show, run
 # before the n-th example with that exact command line.
 BEFORE = {
+    ("dbpki verify chain webpki/cn-not-in-san.crt --trust webpki/root.crt --profile webpki --backend both", 1): [
+        "cp -r " + shlex.quote(os.path.join(ROOT, "testdata", "webpki")) + " webpki",
+    ],
     ('dbpki init --dir vault --name "Vault CA" --encrypt-key --password-file vault.pass', 1): [
         "umask 077; printf '%s\\n' 'correct horse battery staple' > vault.pass",
     ],
