@@ -4,7 +4,7 @@ import DBPKI
 struct InitCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a PKI directory with a new self-signed root CA.",
+        abstract: "Create a PKI directory with a new self-signed root CA, or an intermediate CA (--parent).",
         discussion: """
             Writes PKI/ca.crt (PEM) and PKI/ca.key (PEM PKCS#8, mode 0600), creating PKI/ if needed. An existing \
             CA is never overwritten. The default is ECDSA P-256, valid 20 years, as managed database services do. \
@@ -14,6 +14,16 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             L, O, OU and DC) come first, in the order written, and the CN (--name) last; the subject then prints \
             most specific first, as RFC 4514 does: CN=Example DB CA,OU=Databases,O=Acme.
 
+            --parent ROOT makes an intermediate (issuing) CA instead, signed by the CA of the PKI directory ROOT: \
+            PKI/ca.crt is the intermediate (CA:TRUE, pathLenConstraint --path-len, default 0, so it signs leaves \
+            only), PKI/ca.key its key, and PKI/root.crt the certificates above it up to and including the root. \
+            ROOT records it in its inventory (dbpki list --dir ROOT; revoke it with dbpki revoke --serial and \
+            it appears in ROOT's next CRL) and keeps a copy at ROOT/intermediates/SERIAL.crt. Its default \
+            validity is 10 years, and it never outlives ROOT's CA: a longer --days is cut to ROOT's CA's end (the \
+            output says so). It is refused when ROOT is not a PKI, when ROOT's CA has expired, and when a path \
+            length above would be exceeded (ROOT's CA made with --path-len 0 cannot have intermediates below it). \
+            Both directories change together or neither does.
+
             --json prints the CA's record, with the keys of 'dbpki list --json' (name, kind, serial, issuer, \
             subject, not_before, not_after, status, fingerprint_sha256, certificate_path, key_path, ...), and \
             files: every path written.
@@ -22,6 +32,8 @@ struct InitCommand: ParsableCommand, CheckedCommand {
               $ dbpki init --dir pki --name "Example DB CA"
               created root CA 'CN=Example DB CA' (EC P-256) in pki, valid until 2046-11-20T12:00:00Z
               $ DBPKI_DIR=pki dbpki init --name "Example DB CA" --json | jq -r .serial
+              $ dbpki init --dir issuing --name "Example Issuing CA 1" --parent pki
+              created intermediate CA 'CN=Example Issuing CA 1' (EC P-256) in issuing, signed by 'CN=Example DB CA', valid until 2036-11-22T12:00:00Z
 
             """ + ExitStatus.help("init")
     )
@@ -36,8 +48,17 @@ struct InitCommand: ParsableCommand, CheckedCommand {
     @Option(help: "Key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519.")
     var keyType: KeyType = .ecdsaP256
 
-    @Option(help: "Validity in days.")
-    var days: Int = CertificateProfile.defaultCADays
+    @Option(help: "Validity in days (default: 7300 for a root, 3650 for an intermediate).")
+    var days: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Make an intermediate CA signed by the CA of this PKI directory.", valueName: "root-dir"),
+        completion: .directory)
+    var parent: String?
+
+    @Option(help: "With --parent: how many CAs may be below the intermediate (0 to 8; default 0, leaves only).")
+    var pathLen: Int?
 
     @OptionGroup var report: ReportOptions
 
@@ -46,7 +67,13 @@ struct InitCommand: ParsableCommand, CheckedCommand {
     func check() throws {
         try pki.check()
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
-        if days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
+        if let days, days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
+        if let pathLen {
+            if parent == nil { throw ValidationError("--path-len needs --parent (a root CA has no path length)") }
+            if !(0...PKIStore.maximumPathLength).contains(pathLen) {
+                throw ValidationError("--path-len must be between 0 and \(PKIStore.maximumPathLength)")
+            }
+        }
         _ = try subject.attributes()
     }
 
@@ -55,6 +82,11 @@ struct InitCommand: ParsableCommand, CheckedCommand {
         // Checked before the directory is created, so a bad name leaves nothing behind.
         let under = try subject.attributes()
         try under.withCommonName(name).validate()
+        if let parent {
+            try runIntermediate(dir: dir, parent: parent, under: under)
+            return
+        }
+        let days = self.days ?? CertificateProfile.defaultCADays
         let store = try engine.openStore(dir, create: true)
         let info = try store.createCA(name: name, keyType: keyType, days: days, under: under)
         report.say(
@@ -64,6 +96,27 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             try ReportOptions.record(
                 store.inventory.ca(.current), in: store.directory,
                 files: [store.directory.caCertificatePath, store.directory.caKeyPath])
+        }
+    }
+
+    /// `--parent`: both directories locked, the intermediate signed and installed.
+    private func runIntermediate(dir: String, parent: String, under: DistinguishedName) throws {
+        let (site, root) = try IntermediateSite.open(PKIDirectory(dir), parent: PKIDirectory(parent)) {
+            try engine.openStore($0.path)
+        }
+        let made = try root.createIntermediate(
+            at: site, name: name, keyType: keyType, days: days ?? CertificateProfile.defaultIntermediateDays,
+            pathLength: pathLen ?? 0, under: under)
+        let issuer = made.chainAbove.first?.subject ?? ""
+        report.say(
+            "created intermediate CA '\(made.info.subject)' (\(made.info.publicKey)) in \(dir), signed by '\(issuer)', "
+                + "valid until \(RFC3339.format(made.info.notAfter))")
+        if made.cappedByParent {
+            report.say("its validity ends with its parent CA's (\(RFC3339.format(made.info.notAfter)))")
+        }
+        try report.emit {
+            let sub = try engine.openStore(dir)
+            return try ReportOptions.record(sub.inventory.ca(.current), in: sub.directory, files: made.files)
         }
     }
 }

@@ -137,6 +137,8 @@ struct ExitStatusCLITests {
                 p(0, ["init", "--dir", x.scratch.file("new"), "--name", "New CA"]),
                 p(64, ["init", "--dir", x.scratch.file("other"), "--name", "CA", "--days", "0"]),
                 p(64, ["init", "--name", "CA"]),
+                p(65, ["init", "--dir", x.scratch.file("sub"), "--name", "Sub", "--parent", x.badCA]),
+                p(66, ["init", "--dir", x.scratch.file("sub"), "--name", "Sub", "--parent", x.scratch.file("none")]),
                 p(73, ["init", "--dir", pki, "--name", "Again"]),
                 p(74, ["init", "--dir", x.regularFile, "--name", "CA"]),
                 p(74, ["init", "--dir", x.lockedOut, "--name", "CA"]),

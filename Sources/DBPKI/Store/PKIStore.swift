@@ -149,10 +149,11 @@ public final class PKIStore {
 
     /// Runs one journaled operation (see the type's discussion): stages `newFiles`, records
     /// `changes` and the renames in one transaction, renames, marks the operation done.
-    /// `archives` are existing files (relative paths) moved aside first.
+    /// `archives` are existing files (relative paths) moved aside first; `handovers` are
+    /// files staged in another PKI directory, moved last (see ``FileMove/handedOver``).
     func commit(
         kind: String, summary: String, archives: [(from: String, to: String)], newFiles: [NewFile], at date: Date,
-        changes: [InventoryChange]
+        changes: [InventoryChange], handovers: [FileMove] = []
     ) throws {
         var moves = [FileMove]()
         for archive in archives {
@@ -173,6 +174,7 @@ public final class PKIStore {
             staged.append(stagedPath)
             moves.append(FileMove(from: stagedPath, to: file.destination, sha256: try journal.sha256(file.bytes)))
         }
+        moves += handovers
         Failpoint.hit("\(kind).after-stage")
         var operation = JournalOperation(
             kind: kind, summary: summary, state: "pending", moves: moves, startedAt: date, finishedAt: nil)

@@ -34,7 +34,9 @@ struct ExitStatus: Hashable, Sendable {
     static let table: [String: [ExitStatus]] = [
         "": [.ok("success, --help or --version"), .usage],
         "init": [
-            .ok("the CA was created"), .usage, .cantCreate.because("the PKI already has a CA"), .ioError, .software,
+            .ok("the CA was created"), .usage, .dataErrorPKI.because("a --parent file does not match its inventory"),
+            .noPKI.because("--parent is not a PKI directory"), .cantCreate.because("the PKI already has a CA"),
+            .ioError, .software,
         ],
         "issue": [
             .ok("the certificate was issued"), .usage, .dataErrorPKI, .noPKI.because("no CA in the PKI directory"),
