@@ -127,4 +127,62 @@ struct HierarchyCLITests {
         try succeed(["doctor", "--dir", sub])
         #expect((try FileManager.default.contentsOfDirectory(atPath: sub + "/.staging")).isEmpty)
     }
+
+    /// The subjects of the certificates in a PEM file, in order.
+    func subjects(_ path: String, backend: String = "openssl") throws -> [String] {
+        let json = try succeed(["inspect", path, "--json", "--backend", backend])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        return (object?["certificates"] as? [[String: Any]] ?? []).compactMap { $0["subject"] as? String }
+    }
+
+    @Test(
+        "in a PKI whose CA is an intermediate, issued files, bundles and downloads carry the contract's chains",
+        arguments: backends)
+    func chainsEverywhere(backend: String) throws {
+        let scratch = try ScratchFolder()
+        let (root, sub) = (scratch.file("root"), scratch.file("sub"))
+        let be = ["--backend", backend]
+        try succeed(["init", "--dir", root, "--name", "Test Root"] + be)
+        try succeed(["init", "--dir", sub, "--name", "Issuing CA", "--parent", root] + be)
+        try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com"] + be)
+        try succeed(["issue", "app", "--dir", sub, "--client"] + be)
+        let (rootCA, issuing) = ("CN=Test Root", "CN=Issuing CA")
+        #expect(try subjects(sub + "/issued/db1.crt") == ["CN=db1", issuing])
+        #expect(try subjects(sub + "/issued/app.crt") == ["CN=app", issuing])
+        for engine in Self.backends {
+            let verified = try CLIRunner.run([
+                "verify", "chain", sub + "/issued/db1.crt", "--trust", root + "/ca.crt", "--host", "db1.example.com",
+                "--backend", engine,
+            ])
+            #expect(verified.status == 0, "\(engine): \(verified.stdout) \(verified.stderr)")
+        }
+
+        let mongo = scratch.file("mongo")
+        try succeed(["bundle", "mongodb", "db1", "--dir", sub, "--out", mongo] + be)
+        #expect(try subjects(mongo + "/MongoDB-CA.crt") == [rootCA, issuing])
+        #expect(try subjects(mongo + "/server/ca.crt") == [rootCA, issuing])
+        #expect(try subjects(mongo + "/server/db1.pem") == ["CN=db1", issuing])
+        #expect(
+            try String(contentsOfFile: mongo + "/server/db1.pem", encoding: .utf8).hasSuffix(
+                "-----END PRIVATE KEY-----\n"))
+        let redis = scratch.file("redis")
+        try succeed(["bundle", "redis", "db1", "--dir", sub, "--out", redis, "--client-cert", "app"] + be)
+        #expect(try subjects(redis + "/server/db1.crt") == ["CN=db1", issuing])
+        #expect(try subjects(redis + "/server/ca.crt") == [rootCA, issuing])
+        for (download, server) in [
+            (mongo + "/MongoDB-CA.crt", mongo + "/server/db1.pem"), (redis + "/db1-crt.zip", redis + "/server/db1.crt"),
+        ] {
+            let checked = try CLIRunner.run([
+                "verify", "bundle", download, "--server-cert", server, "--host", "db1.example.com", "--backend", "both",
+            ])
+            #expect(checked.status == 0, "\(download): \(checked.stdout) \(checked.stderr)")
+        }
+        // A download of the intermediate alone is caught: most clients need the root.
+        let alone = try CLIRunner.run(["verify", "bundle", sub + "/ca.crt"])
+        #expect(
+            alone.status == 1 && (alone.stdout + alone.stderr).contains("no root CA certificate"), "\(alone.stderr)")
+        try succeed(["renew", "db1", "--dir", sub] + be)
+        #expect(try subjects(sub + "/issued/db1.crt") == ["CN=db1", issuing])
+        try succeed(["doctor", "--dir", sub] + be)
+    }
 }

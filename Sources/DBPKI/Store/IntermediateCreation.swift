@@ -26,6 +26,18 @@ extension PKIStore {
         return try InputFile.decode(directory.chainAbovePath, CertificateDecoder.certificates(from:))
     }
 
+    /// The intermediates a leaf signed by `authority` is shipped with (`issued/NAME.crt` after
+    /// the leaf, and so every server file and client certificate made from it): `authority`
+    /// and the intermediates above it, never a root; none for a root CA.
+    public func intermediates(below authority: SigningAuthority) throws -> [[UInt8]] {
+        guard !authority.info.isSelfIssued else { return [] }
+        var chain = [authority.certificate]
+        for der in try chainAbove() where !(try backend.parseCertificate(der: der).isSelfIssued) {
+            chain.append(der)
+        }
+        return chain
+    }
+
     /// Signs a new intermediate CA for `site` with this PKI's current CA and installs it
     /// there, recording it in both inventories, all or nothing.
     ///

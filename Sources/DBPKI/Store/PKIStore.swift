@@ -336,8 +336,12 @@ public final class PKIStore {
             newFiles.append(
                 NewFile(bytes: keyStore.fileContents(for: key), mode: AtomicFile.privateMode, destination: keyPath))
         }
+        // In a PKI whose CA is an intermediate, the file is the leaf then the intermediates (never the root).
+        let chain = [info.der] + (try intermediates(below: authority))
         newFiles.append(
-            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: certificatePath))
+            NewFile(
+                bytes: Array(BundleMaterial.pem(chain).utf8), mode: AtomicFile.publicMode, destination: certificatePath)
+        )
         let record = InventoryRecord(
             certificate: info, name: name, kind: kind, profile: profile,
             issuerFingerprint: authority.info.fingerprintHex,
