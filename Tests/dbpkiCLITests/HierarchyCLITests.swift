@@ -185,4 +185,56 @@ struct HierarchyCLITests {
         #expect(try subjects(sub + "/issued/db1.crt") == ["CN=db1", issuing])
         try succeed(["doctor", "--dir", sub] + be)
     }
+
+    @Test(
+        "an intermediate rolls over only under its parent, and a root rollover keeps the intermediate's clients working",
+        arguments: backends)
+    func rollover(backend: String) throws {
+        let scratch = try ScratchFolder()
+        let (root, sub) = (scratch.file("root"), scratch.file("sub"))
+        let be = ["--backend", backend]
+        try succeed(["init", "--dir", root, "--name", "Test Root"] + be)
+        try succeed(["init", "--dir", sub, "--name", "Issuing CA", "--parent", root] + be)
+        try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com"] + be)
+        let before = scratch.file("before")
+        try succeed(["bundle", "mongodb", "db1", "--dir", sub, "--out", before] + be)
+
+        let alone = try CLIRunner.run(["ca", "rollover", "--dir", sub] + be)
+        #expect(alone.status == 64 && alone.stderr.contains("--parent ROOT"), "\(alone.stderr)")
+
+        // The root rolls over first: the intermediate, signed by the old root, stays valid for its clients.
+        try succeed(["ca", "rollover", "--dir", root] + be)
+        let refused = try CLIRunner.run(["ca", "retire-old", "--dir", root] + be)
+        #expect(refused.status == 1, "an active intermediate is still signed by the old root: \(refused.stderr)")
+        let rolled = try succeed(["ca", "rollover", "--dir", sub, "--parent", root] + be)
+        #expect(rolled.stdout.contains("new intermediate CA 'CN=Issuing CA G2'"))
+        #expect(rolled.stdout.contains("signed by 'CN=Test Root G2'"))
+        try succeed(["issue", "db2", "--dir", sub, "--dns", "db2.example.com"] + be)
+        let merged = scratch.file("merged")
+        try succeed(["bundle", "mongodb", "db2", "--dir", sub, "--out", merged] + be)
+        #expect(
+            try subjects(merged + "/MongoDB-CA.crt") == [
+                "CN=Test Root G2", "CN=Test Root", "CN=Issuing CA G2", "CN=Issuing CA",
+            ])
+        #expect(try subjects(sub + "/issued/db2.crt") == ["CN=db2", "CN=Issuing CA G2"])
+        for (leaf, download) in [
+            ("db1", before + "/MongoDB-CA.crt"), ("db1", merged + "/MongoDB-CA.crt"),
+            ("db2", merged + "/MongoDB-CA.crt"),
+        ] {
+            let verified = try CLIRunner.run([
+                "verify", "chain", sub + "/issued/\(leaf).crt", "--trust", download, "--host", "\(leaf).example.com",
+                "--backend", "both",
+            ])
+            #expect(verified.status == 0, "\(leaf) against \(download): \(verified.stdout) \(verified.stderr)")
+        }
+        // The old intermediate was superseded in the root: the old root can retire.
+        try succeed(["ca", "retire-old", "--dir", root] + be)
+        try succeed(["renew", "db1", "--dir", sub] + be)
+        try succeed(["ca", "retire-old", "--dir", sub] + be)
+        let after = scratch.file("after")
+        try succeed(["bundle", "mongodb", "db1", "--dir", sub, "--out", after] + be)
+        #expect(try subjects(after + "/MongoDB-CA.crt") == ["CN=Test Root G2", "CN=Issuing CA G2"])
+        try succeed(["doctor", "--dir", sub] + be)
+        try succeed(["doctor", "--dir", root] + be)
+    }
 }

@@ -21,9 +21,11 @@ extension PKIStore {
     /// The CA certificates above this PKI's CA (`root.crt`), its issuer first, up to and
     /// including the root; empty for a PKI whose CA is a root. Every command that ships or
     /// checks a chain reads it here.
-    public func chainAbove() throws -> [[UInt8]] {
-        guard SymbolicLink.exists(directory.chainAbovePath) else { return [] }
-        return try InputFile.decode(directory.chainAbovePath, CertificateDecoder.certificates(from:))
+    /// With `old`, the chain above the old CA during an intermediate's rollover (`root-old.crt`).
+    public func chainAbove(old: Bool = false) throws -> [[UInt8]] {
+        let path = old ? directory.oldChainAbovePath : directory.chainAbovePath
+        guard SymbolicLink.exists(path) else { return [] }
+        return try InputFile.decode(path, CertificateDecoder.certificates(from:))
     }
 
     /// The intermediates a leaf signed by `authority` is shipped with (`issued/NAME.crt` after

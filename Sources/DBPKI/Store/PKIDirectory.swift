@@ -8,6 +8,8 @@ import Foundation
 ///     PKI/root.crt                  in a PKI whose CA is an intermediate only: the CA
 ///                                   certificates above ca.crt, its issuer first, up to and
 ///                                   including the root (``PKIStore/chainAbove()``)
+///     PKI/root-old.crt              during the rollover of an intermediate only: the chain
+///                                   above ca-old.crt
 ///     PKI/intermediates/SERIAL.crt  an intermediate CA this PKI's CA signed (`init --parent`)
 ///     PKI/ca-old.crt, ca-old.key    during a CA rollover only: the previous CA, still
 ///                                   trusted (bundles carry it after ca.crt), no longer issuing
@@ -48,6 +50,10 @@ public struct PKIDirectory: Sendable {
     public var chainAbovePath: String { path + "/" + Self.chainAboveFile }
     /// The name of ``chainAbovePath`` inside the directory.
     public static let chainAboveFile = "root.crt"
+    /// `PKI/root-old.crt`: during the rollover of an intermediate, the chain above the old CA.
+    public var oldChainAbovePath: String { path + "/" + Self.oldChainAboveFile }
+    /// The name of ``oldChainAbovePath`` inside the directory.
+    public static let oldChainAboveFile = "root-old.crt"
     /// The folder (relative to PKI) that keeps a copy of each intermediate CA this PKI signed.
     public static let intermediatesFolder = "intermediates"
     /// `PKI/issued`.

@@ -150,10 +150,15 @@ extension PKIStore {
     /// a server verifies a client certificate whatever chain the client sends.
     public func checkedTrustedCAs() throws -> [[UInt8]] {
         let own = try checkedOwnCAs()
-        let above = try chainAbove()
+        let above = try chainAbove() + chainAbove(old: true)
         guard !above.isEmpty else { return own }
         let parsed = try above.map { ($0, try backend.parseCertificate(der: $0).isSelfIssued) }
-        return parsed.filter(\.1).map(\.0) + [own[0]] + parsed.filter { !$0.1 }.map(\.0) + own.dropFirst()
+        var certificates = [[UInt8]]()
+        let ordered = parsed.filter(\.1).map(\.0) + [own[0]] + parsed.filter({ !$0.1 }).map(\.0) + own.dropFirst()
+        for der in ordered where !certificates.contains(der) {
+            certificates.append(der)
+        }
+        return certificates
     }
 
     /// This PKI's own CAs: the current one, then the old one during a rollover.
