@@ -101,8 +101,8 @@ extension PKIStore {
                 throw PKIError(
                     .invalidArgument,
                     "'\(ca.subject)' allows \(limit) CA\(limit == 1 ? "" : "s") below it (pathLenConstraint "
-                        + "\(limit)); an intermediate under \(directory.path) with path length \(pathLength) "
-                        + "would make \(depth + 1 + pathLength)")
+                        + "\(limit)); a new intermediate under \(directory.path) (path length \(pathLength)) "
+                        + "would put \(depth + 1 + pathLength) there")
             }
         }
         let profile = CertificateProfile.intermediateCA(
