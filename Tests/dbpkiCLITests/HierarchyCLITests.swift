@@ -52,6 +52,13 @@ struct HierarchyCLITests {
         #expect(records.contains { $0["name"] as? String == "Issuing CA 1" && $0["status"] as? String == "active" })
         try succeed(["doctor", "--dir", root, "--backend", backend])
         try succeed(["doctor", "--dir", sub, "--backend", backend])
+        let json = try succeed(["init", "--dir", sub + "-2", "--name", "Issuing CA 2", "--parent", root, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["kind"] as? String == "ca" && object["issuer"] as? String == "CN=Test Root")
+        #expect(
+            Set(object["files"] as? [String] ?? []).isSuperset(of: [
+                sub + "-2/ca.crt", sub + "-2/ca.key", sub + "-2/root.crt",
+            ]))
         try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com", "--backend", backend])
         let verified = try CLIRunner.run([
             "verify", "chain", sub + "/issued/db1.crt", "--untrusted", sub + "/ca.crt", "--trust", root + "/ca.crt",
@@ -205,7 +212,9 @@ struct HierarchyCLITests {
         // The root rolls over first: the intermediate, signed by the old root, stays valid for its clients.
         try succeed(["ca", "rollover", "--dir", root] + be)
         let refused = try CLIRunner.run(["ca", "retire-old", "--dir", root] + be)
-        #expect(refused.status == 1, "an active intermediate is still signed by the old root: \(refused.stderr)")
+        #expect(
+            refused.status == 1 && refused.stderr.contains("roll it over first"),
+            "an active intermediate is still signed by the old root: \(refused.stderr)")
         let rolled = try succeed(["ca", "rollover", "--dir", sub, "--parent", root] + be)
         #expect(rolled.stdout.contains("new intermediate CA 'CN=Issuing CA G2'"))
         #expect(rolled.stdout.contains("signed by 'CN=Test Root G2'"))

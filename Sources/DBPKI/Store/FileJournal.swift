@@ -12,7 +12,7 @@ public struct FileMove: Codable, Hashable, Sendable {
     public var sha256: String
     /// True when the destination belongs to another PKI directory, which may change the file
     /// once it is there (an intermediate's inventory, handed over by its parent's journal): a
-    /// replay then counts the move done when the source is gone and the destination exists.
+    /// replay then counts the move done once the destination exists, and never replaces it.
     public var handedOver: Bool?
 
     /// A move; `handedOver` only for a file given to another PKI directory.
@@ -67,9 +67,9 @@ struct FileJournal {
             if move.from.hasPrefix(PKIDirectory.stagingFolder + "/") { unlink(from) }
             return
         }
-        if move.handedOver == true, !FileManager.default.fileExists(atPath: from),
-            FileManager.default.fileExists(atPath: to)
-        {
+        if move.handedOver == true, SymbolicLink.exists(to) {
+            // The other directory has its file (ours, perhaps changed since, or its own): never replace it.
+            if move.from.hasPrefix("/") { unlink(from) }
             return
         }
         guard FileManager.default.fileExists(atPath: from) else {
