@@ -169,4 +169,22 @@ struct HierarchyTests {
                 serial: try hierarchy.root.currentAuthority().info.serialHex, reason: .unspecified)
         }
     }
+
+    @Test(
+        "an intermediate rollover that cannot be installed leaves the parent's new record revoked and the old one active",
+        arguments: EngineUnderTest.all)
+    func failedRollover(engine: EngineUnderTest) throws {
+        let hierarchy = try Hierarchy(engine)
+        let made = try hierarchy.intermediate("sub")
+        let sub = try hierarchy.store("sub")
+        // A file where the intermediate's staging folder must go: its commit fails after the parent's.
+        try FileManager.default.removeItem(atPath: hierarchy.scratch.file("sub/.staging"))
+        try hierarchy.scratch.write("sub/.staging", "not a folder")
+        #expect(throws: PKIError.self) { try sub.rolloverIntermediate(under: hierarchy.root) }
+        let records = try hierarchy.root.inventory.all().filter(\.isSignedIntermediate)
+        #expect(records.count == 2)
+        #expect(records.first { $0.fingerprint == made.info.fingerprintHex }?.status == .active)
+        #expect(records.first { $0.fingerprint != made.info.fingerprintHex }?.status == .revoked)
+        #expect(try sub.currentAuthority().info.fingerprintHex == made.info.fingerprintHex)
+    }
 }

@@ -11,8 +11,11 @@ extension PKIStore {
     /// The parent records the new intermediate first and marks the one it replaces
     /// superseded (it leaves the parent's own rollover free to retire its old root); then
     /// this PKI commits. When this PKI's commit fails, the parent's new record is revoked
-    /// (cessationOfOperation) so no usable certificate is left unaccounted for. Both stores
-    /// must be open, locked in ``LockOrder``.
+    /// (cessationOfOperation) and the old one is active again, so no usable certificate is
+    /// left unaccounted for. A process killed between the two commits leaves the parent
+    /// recording a new intermediate that was never installed (revoke it by serial); closing
+    /// that window needs the hand-over `init --parent` uses. Both stores must be open, locked
+    /// in ``LockOrder``.
     @discardableResult
     public func rolloverIntermediate(
         under parent: PKIStore, name: String? = nil, keyType: KeyType? = nil,
@@ -76,9 +79,10 @@ extension PKIStore {
                     issuerFingerprint: parentAuthority.info.fingerprintHex, certificatePath: copyPath, keyPath: nil,
                     recordedAt: date))
         ]
-        if var replaced = try parent.inventory.all().first(where: {
+        let original = try parent.inventory.all().first(where: {
             $0.fingerprint == current.fingerprint && $0.status == .active
-        }) {
+        })
+        if var replaced = original {
             replaced.status = .superseded
             replaced.supersededAt = date
             parentChanges.append(.update(replaced))
@@ -116,6 +120,7 @@ extension PKIStore {
         } catch let error as PKIError where error.remedy?.action != .finishedByNextCommand {
             // Not installed: the parent's record must not stand for a usable CA.
             _ = try? parent.revoke(serial: info.serialHex, reason: .cessationOfOperation)
+            if let original { _ = try? parent.inventory.apply([.update(original)]) }
             throw error
         }
         return (info, demoted)
