@@ -101,15 +101,22 @@ struct HierarchyCLITests {
 
     @Test(
         "init --parent killed after its commit point is finished by the next commands in both directories",
-        arguments: ["init-intermediate.after-journal", "init-intermediate.after-move-1"])
-    func crashAfterCommit(point: String) throws {
+        arguments: [
+            ("init-intermediate.after-journal", "sub"), ("init-intermediate.after-move-1", "sub"),
+            // A directory sorted before ROOT: its lock is taken first, then ROOT's replay finishes it.
+            ("init-intermediate.after-journal", "a-sub"),
+        ])
+    func crashAfterCommit(point: String, name: String) throws {
         let scratch = try ScratchFolder()
         let root = scratch.file("root")
-        let sub = scratch.file("sub")
+        let sub = scratch.file(name)
         try succeed(["init", "--dir", root, "--name", "Test Root"])
         let killed = try CLIRunner.run(
             ["init", "--dir", sub, "--name", "Sub", "--parent", root], environment: ["DBPKI_FAILPOINT": point])
         #expect(killed.killedBySignal && killed.status == SIGKILL, "\(killed.stderr)")
+        // Run again: opening ROOT finishes the first run, and this one is refused (SUB has its CA now).
+        let again = try CLIRunner.run(["init", "--dir", sub, "--name", "Sub", "--parent", root])
+        #expect(again.status == 73 && again.stderr.contains("already has a CA"), "\(again.stderr)")
         try succeed(["doctor", "--dir", root])
         try succeed(["doctor", "--dir", sub])
         try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com"])

@@ -113,6 +113,11 @@ extension PKIStore {
         let info = try sign(profile, key: key, authority: authority)
         let asked = date.addingTimeInterval(TimeInterval(days) * 86_400)
 
+        // Opening this PKI may have just finished an earlier, interrupted creation of the same directory.
+        if sub.hasCA || SymbolicLink.exists(sub.inventoryPath) {
+            throw PKIError(
+                .alreadyExists, "\(sub.path) already has a CA (\(sub.caCertificatePath)); refusing to overwrite it")
+        }
         // Left by a run killed before its commit point: this parent's journal, just replayed, no longer needs them.
         for file in (try? FileManager.default.contentsOfDirectory(atPath: sub.stagingPath)) ?? [] {
             unlink(sub.stagingPath + "/" + file)
