@@ -124,6 +124,23 @@ struct HierarchyCLITests {
         #expect(listed.stdout.contains("Sub"))
     }
 
+    @Test("a plain init in a directory its parent is still handing over to is refused, and the parent finishes it")
+    func plainInitDuringHandOver() throws {
+        let scratch = try ScratchFolder()
+        let (root, sub) = (scratch.file("root"), scratch.file("sub"))
+        try succeed(["init", "--dir", root, "--name", "Test Root"])
+        let killed = try CLIRunner.run(
+            ["init", "--dir", sub, "--name", "Sub", "--parent", root],
+            environment: ["DBPKI_FAILPOINT": "init-intermediate.after-journal"])
+        #expect(killed.killedBySignal, "\(killed.stderr)")
+        let plain = try CLIRunner.run(["init", "--dir", sub, "--name", "Other Root"])
+        #expect(plain.status == 73 && plain.stderr.contains("interrupted operation of its parent"), "\(plain.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sub + "/inventory.sqlite"))
+        try succeed(["doctor", "--dir", root])
+        try succeed(["doctor", "--dir", sub])
+        #expect(try subjects(sub + "/ca.crt") == ["CN=Sub"])
+    }
+
     @Test("init --parent killed before its commit point leaves the parent unchanged and runs again")
     func crashBeforeCommit() throws {
         let scratch = try ScratchFolder()

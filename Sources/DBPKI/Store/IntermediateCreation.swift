@@ -40,6 +40,23 @@ extension PKIStore {
         return chain
     }
 
+    /// The suffix of an intermediate's staged inventory, which its parent's operation hands over.
+    static let handedOverInventorySuffix = "-inventory.sqlite"
+
+    /// Refuses to make an inventory in a directory whose staged one a parent's interrupted
+    /// `init --parent` is to hand over: the next command in the parent finishes it, and a new
+    /// inventory made meanwhile would leave the parent recording an intermediate that is not there.
+    static func refuseDuringHandOver(_ directory: PKIDirectory) throws {
+        guard !SymbolicLink.exists(directory.inventoryPath) else { return }
+        let staged = (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
+        guard let file = staged.first(where: { $0.hasSuffix(handedOverInventorySuffix) }) else { return }
+        throw PKIError(
+            .alreadyExists,
+            "\(directory.path) is being made an intermediate CA by an interrupted operation of its parent PKI "
+                + "(\(directory.stagingPath)/\(file)): any dbpki command in the parent finishes it (if that "
+                + "operation was stopped before it was recorded, remove \(directory.stagingPath))")
+    }
+
     /// Signs a new intermediate CA for `site` with this PKI's current CA and installs it
     /// there, recording it in both inventories, all or nothing.
     ///
@@ -152,7 +169,7 @@ extension PKIStore {
             certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.intermediateCA.rawValue,
             issuerFingerprint: authority.info.fingerprintHex, caRole: .current, certificatePath: "ca.crt",
             keyPath: "ca.key", recordedAt: date)
-        let inventoryPath = "\(PKIDirectory.stagingFolder)/\(tag)-inventory.sqlite"
+        let inventoryPath = "\(PKIDirectory.stagingFolder)/\(tag)\(Self.handedOverInventorySuffix)"
         staged.append(inventoryPath)
         let subInventory = try Inventory(path: sub.absolute(inventoryPath))
         try subInventory.write { db in

@@ -119,6 +119,7 @@ public final class PKIStore {
         issuer = CertificateIssuer(backend: backend, now: clock)
         plantedLinks = links
         lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
+        try Self.refuseDuringHandOver(directory)
         let opened = try Self.openInventory(directory, backend: backend, at: clock())
         inventory = opened.inventory
         notices = opened.notices
