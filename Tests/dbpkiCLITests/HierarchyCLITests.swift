@@ -270,4 +270,47 @@ struct HierarchyCLITests {
         try succeed(["doctor", "--dir", sub] + be)
         try succeed(["doctor", "--dir", root] + be)
     }
+
+    @Test(
+        "ca rollover --parent killed at any step leaves both directories as they were or finishes in both",
+        arguments: [
+            "rollover-intermediate.after-key", "sign-intermediate.after-stage", "sign-intermediate.after-journal",
+            "sign-intermediate.after-move-1", "sign-intermediate.after-move-2",
+        ])
+    func rolloverCrash(point: String) throws {
+        let scratch = try ScratchFolder()
+        let (root, sub) = (scratch.file("root"), scratch.file("sub"))
+        try succeed(["init", "--dir", root, "--name", "Test Root"])
+        try succeed(["init", "--dir", sub, "--name", "Issuing CA", "--parent", root])
+        try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com"])
+        let killed = try CLIRunner.run(
+            ["ca", "rollover", "--dir", sub, "--parent", root], environment: ["DBPKI_FAILPOINT": point])
+        #expect(killed.killedBySignal && killed.status == SIGKILL, "\(point): \(killed.stderr)")
+        let committed = point == "sign-intermediate.after-journal" || point == "sign-intermediate.after-move-1"
+        // A command in the intermediate first: refused while the parent still has to hand its inventory over.
+        let first = try CLIRunner.run(["issue", "db2", "--dir", sub, "--dns", "db2.example.com"])
+        if committed {
+            #expect(
+                first.status == 73 && first.stderr.contains("interrupted operation of its parent"), "\(first.stderr)")
+        } else {
+            #expect(first.status == 0, "\(point): \(first.stderr)")
+        }
+        try succeed(["doctor", "--dir", root])
+        try succeed(["doctor", "--dir", sub])
+        let status = try succeed(["ca", "status", "--dir", sub]).stdout
+        let listed = try succeed(["list", "--dir", root, "--json"]).stdout
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
+        let active = records.filter { $0["status"] as? String == "active" }.compactMap { $0["name"] as? String }
+        if committed || point == "sign-intermediate.after-move-2" {
+            #expect(status.contains("CN=Issuing CA G2"), "\(point): \(status)")
+            #expect(active.contains("Issuing CA G2") && !active.contains("Issuing CA"), "\(point): \(active)")
+        } else {
+            #expect(!status.contains("G2"), "\(point): \(status)")
+            #expect(!records.contains { $0["name"] as? String == "Issuing CA G2" }, "\(point): \(records)")
+            try succeed(["ca", "rollover", "--dir", sub, "--parent", root])
+        }
+        try succeed(["issue", "db3", "--dir", sub, "--dns", "db3.example.com"])
+        try succeed(["doctor", "--dir", sub])
+        try succeed(["doctor", "--dir", root])
+    }
 }

@@ -8,13 +8,15 @@ extension PKIStore {
     /// rollover the old CA stays trusted (`ca-old.crt`, and the chain above it in
     /// `root-old.crt`), so this PKI's bundles carry both chains until `retireOldCA`.
     ///
-    /// The parent records the new intermediate first and marks the one it replaces
-    /// superseded (it leaves the parent's own rollover free to retire its old root); then
-    /// this PKI commits. When this PKI's commit fails, the parent's new record is revoked
-    /// (cessationOfOperation) and the old one is active again, so no usable certificate is
-    /// left unaccounted for. A process killed between the two commits leaves the parent
-    /// recording a new intermediate that was never installed (revoke it by serial); closing
-    /// that window needs the hand-over `init --parent` uses. Both stores must be open, locked
+    /// One operation of the parent is the commit point of both directories, as for `init
+    /// --parent`: before it, this PKI's new key and certificates are staged here, with a copy
+    /// of this inventory holding the changes and a pending operation that makes the renames;
+    /// the parent's operation records the new intermediate (and marks the one it replaces
+    /// superseded, which leaves the parent's own old root free to retire) and hands the copy
+    /// over as this PKI's inventory, replacing it only if it is unchanged. Opening this
+    /// inventory again finishes the renames. A failure or a kill before the commit leaves both
+    /// directories as they were; after it, this directory refuses to open until the next
+    /// command in the parent has handed its inventory over. Both stores must be open, locked
     /// in ``LockOrder``.
     @discardableResult
     public func rolloverIntermediate(
@@ -79,21 +81,13 @@ extension PKIStore {
                     issuerFingerprint: parentAuthority.info.fingerprintHex, certificatePath: copyPath, keyPath: nil,
                     recordedAt: date))
         ]
-        let original = try parent.inventory.all().first(where: {
+        if var replaced = try parent.inventory.all().first(where: {
             $0.fingerprint == current.fingerprint && $0.status == .active
-        })
-        if var replaced = original {
+        }) {
             replaced.status = .superseded
             replaced.supersededAt = date
             parentChanges.append(.update(replaced))
         }
-        try parent.commit(
-            kind: "sign-intermediate", summary: "intermediate CA \(info.subject) for \(directory.path)", archives: [],
-            newFiles: [
-                NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: copyPath)
-            ],
-            at: date, changes: parentChanges)
-
         let previous = current
         current.caRole = .old
         current.certificatePath = "ca-old.crt"
@@ -110,18 +104,65 @@ extension PKIStore {
                 bytes: Array(BundleMaterial.pem(above).utf8), mode: AtomicFile.publicMode,
                 destination: PKIDirectory.chainAboveFile),
         ]
+
+        // This PKI's side, prepared in full before the parent commits: the new files staged here,
+        // and a copy of this inventory with the changes and a pending operation making the renames.
+        let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let inventoryCopy = "\(PKIDirectory.stagingFolder)/\(tag)\(Self.handedOverInventorySuffix)"
+        let sidecar = "\(PKIDirectory.stagingFolder)/\(tag)\(Self.parentSuffix)"
+        var staged = [String]()
+        var handedOver = false
+        defer {
+            if !handedOver {
+                for path in staged + [inventoryCopy + "-journal"] { unlink(directory.absolute(path)) }
+            }
+        }
+        try AtomicFile.makeDirectory(directory.stagingPath, mode: 0o700)
+        var moves = [FileMove]()
+        for (from, to) in [
+            ("ca.crt", "ca-old.crt"), ("ca.key", "ca-old.key"),
+            (PKIDirectory.chainAboveFile, PKIDirectory.oldChainAboveFile),
+        ] {
+            moves.append(
+                FileMove(from: from, to: to, sha256: try journal.sha256(InputFile.read(directory.absolute(from)))))
+        }
+        for (index, file) in files.enumerated() {
+            let path = "\(PKIDirectory.stagingFolder)/\(tag)-\(index)-\(file.destination)"
+            staged.append(path)
+            try AtomicFile.write(file.bytes, to: directory.absolute(path), mode: file.mode, overwrite: false)
+            moves.append(FileMove(from: path, to: file.destination, sha256: try journal.sha256(file.bytes)))
+        }
+        let priorInventory = try InputFile.read(directory.inventoryPath)
+        staged += [inventoryCopy, sidecar]
+        try AtomicFile.write(
+            priorInventory, to: directory.absolute(inventoryCopy), mode: AtomicFile.privateMode, overwrite: false)
+        try stageInventory(
+            at: inventoryCopy, changes: [.update(demoted), .insert(record)], kind: "rollover",
+            summary: "new intermediate CA \(info.subject) replaces \(previous.subject)", moves: moves, at: date)
+        try AtomicFile.write(
+            parent.directory.path, to: directory.absolute(sidecar), mode: AtomicFile.publicMode, overwrite: false)
+        let handover = FileMove(
+            from: directory.absolute(inventoryCopy), to: directory.inventoryPath,
+            sha256: try journal.sha256(InputFile.read(directory.absolute(inventoryCopy))), handedOver: true,
+            replacing: try journal.sha256(priorInventory))
+
+        // The commit point of both: the parent records the new intermediate and hands this PKI its inventory.
         do {
-            try commit(
-                kind: "rollover", summary: "new intermediate CA \(info.subject) replaces \(previous.subject)",
-                archives: [
-                    ("ca.crt", "ca-old.crt"), ("ca.key", "ca-old.key"),
-                    (PKIDirectory.chainAboveFile, PKIDirectory.oldChainAboveFile),
-                ], newFiles: files, at: date, changes: [.update(demoted), .insert(record)])
-        } catch let error as PKIError where error.remedy?.action != .finishedByNextCommand {
-            // Not installed: the parent's record must not stand for a usable CA.
-            _ = try? parent.revoke(serial: info.serialHex, reason: .cessationOfOperation)
-            if let original { _ = try? parent.inventory.apply([.update(original)]) }
+            try parent.commit(
+                kind: "sign-intermediate", summary: "intermediate CA \(info.subject) for \(directory.path)",
+                archives: [],
+                newFiles: [
+                    NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: copyPath)
+                ], at: date, changes: parentChanges, handovers: [handover])
+        } catch let error as PKIError where error.remedy?.action == .finishedByNextCommand {
+            handedOver = true
             throw error
+        }
+        handedOver = true
+        do {
+            try reopenInventory()
+        } catch let error as PKIError {
+            throw PKIError(error.code, error.message, remedy: Remedy(.finishedByNextCommand, directory: directory.path))
         }
         return (info, demoted)
     }

@@ -14,13 +14,17 @@ public struct FileMove: Codable, Hashable, Sendable {
     /// once it is there (an intermediate's inventory, handed over by its parent's journal): a
     /// replay then counts the move done once the destination exists, and never replaces it.
     public var handedOver: Bool?
+    /// For a handed-over file: the SHA-256 of the file it replaces at `to` (an intermediate's
+    /// inventory before its rollover). It is replaced only while it still holds those bytes.
+    public var replacing: String?
 
-    /// A move; `handedOver` only for a file given to another PKI directory.
-    public init(from: String, to: String, sha256: String, handedOver: Bool? = nil) {
+    /// A move; `handedOver` and `replacing` only for a file given to another PKI directory.
+    public init(from: String, to: String, sha256: String, handedOver: Bool? = nil, replacing: String? = nil) {
         self.from = from
         self.to = to
         self.sha256 = sha256
         self.handedOver = handedOver
+        self.replacing = replacing
     }
 }
 
@@ -67,8 +71,10 @@ struct FileJournal {
             if move.from.hasPrefix(PKIDirectory.stagingFolder + "/") { unlink(from) }
             return
         }
-        if move.handedOver == true, SymbolicLink.exists(to) {
-            // The other directory has its file (ours, perhaps changed since, or its own): never replace it.
+        if move.handedOver == true, let bytes = FileManager.default.contents(atPath: to),
+            try move.replacing == nil || sha256([UInt8](bytes)) != move.replacing
+        {
+            // The other directory has its own file (or changed it since): never replace it.
             if move.from.hasPrefix("/") { unlink(from) }
             return
         }

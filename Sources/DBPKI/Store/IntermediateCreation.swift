@@ -43,18 +43,56 @@ extension PKIStore {
     /// The suffix of an intermediate's staged inventory, which its parent's operation hands over.
     static let handedOverInventorySuffix = "-inventory.sqlite"
 
-    /// Refuses to make an inventory in a directory whose staged one a parent's interrupted
-    /// `init --parent` is to hand over: the next command in the parent finishes it, and a new
-    /// inventory made meanwhile would leave the parent recording an intermediate that is not there.
+    /// Refuses to open a directory while a parent's interrupted operation (`init --parent`,
+    /// `ca rollover --parent`) is still to hand it its staged inventory: the next command in
+    /// the parent finishes it, and a change made here meanwhile would leave the parent
+    /// recording an intermediate that is not there. A staged inventory whose parent has no
+    /// pending operation for it (the run was stopped before it was recorded) is removed.
     static func refuseDuringHandOver(_ directory: PKIDirectory) throws {
-        guard !SymbolicLink.exists(directory.inventoryPath) else { return }
         let staged = (try? FileManager.default.contentsOfDirectory(atPath: directory.stagingPath)) ?? []
-        guard let file = staged.first(where: { $0.hasSuffix(handedOverInventorySuffix) }) else { return }
-        throw PKIError(
-            .alreadyExists,
-            "\(directory.path) is being made an intermediate CA by an interrupted operation of its parent PKI "
-                + "(\(directory.stagingPath)/\(file)): any dbpki command in the parent finishes it (if that "
-                + "operation was stopped before it was recorded, remove \(directory.stagingPath))")
+        for file in staged where file.hasSuffix(handedOverInventorySuffix) {
+            let path = directory.stagingPath + "/" + file
+            let sidecar = String(path.dropLast(handedOverInventorySuffix.count)) + parentSuffix
+            let parent = (try? String(contentsOfFile: sidecar, encoding: .utf8)).map(PKIDirectory.init)
+            var pending = true
+            if let parent, let inventory = try? Inventory.openExisting(path: parent.inventoryPath) {
+                pending =
+                    (try? inventory.read { db in
+                        try JournalOperation.filter(Column("state") == "pending").fetchAll(db).contains {
+                            $0.moves.contains { $0.from == path }
+                        }
+                    }) ?? true
+            }
+            if !pending {
+                unlink(path)
+                unlink(sidecar)
+                continue
+            }
+            throw PKIError(
+                .alreadyExists,
+                "\(directory.path) is being given its CA by an interrupted operation of its parent PKI "
+                    + "\(parent?.path ?? "(unknown)"): any dbpki command in the parent finishes it")
+        }
+    }
+
+    /// The suffix of the file beside a staged inventory that names the parent handing it over.
+    static let parentSuffix = "-parent"
+
+    /// Turns the inventory copy at `relative` (staged) into this directory's next inventory:
+    /// `changes` applied and a pending operation of `moves`, for a parent's operation to hand
+    /// over (``FileMove/replacing``); opening it then makes the renames.
+    func stageInventory(
+        at relative: String, changes: [InventoryChange], kind: String, summary: String, moves: [FileMove],
+        at date: Date
+    ) throws {
+        let copy = try Inventory.openExisting(path: directory.absolute(relative))
+        try copy.write { db in
+            _ = try Inventory.apply(changes, in: db)
+            var operation = JournalOperation(
+                kind: kind, summary: summary, state: "pending", moves: moves, startedAt: date, finishedAt: nil)
+            try operation.insert(db)
+        }
+        try copy.closeDatabase()
     }
 
     /// Signs a new intermediate CA for `site` with this PKI's current CA and installs it
@@ -182,6 +220,9 @@ extension PKIStore {
             try Inventory.markInitialized(db, how: "created")
         }
         try subInventory.closeDatabase()
+        let sidecar = "\(PKIDirectory.stagingFolder)/\(tag)\(Self.parentSuffix)"
+        staged.append(sidecar)
+        try AtomicFile.write(directory.path, to: sub.absolute(sidecar), mode: AtomicFile.publicMode, overwrite: false)
         let inventoryBytes = try InputFile.read(sub.absolute(inventoryPath))
         let handover = FileMove(
             from: sub.absolute(inventoryPath), to: sub.inventoryPath, sha256: try journal.sha256(inventoryBytes),

@@ -75,7 +75,7 @@ public final class PKIStore {
     /// (tests force collisions with it).
     public var issuer: CertificateIssuer
     /// The inventory.
-    public let inventory: Inventory
+    public private(set) var inventory: Inventory
     /// What opening did that a user should hear about (adoption, recovery), one line each.
     public private(set) var notices: [String] = []
     /// Interrupted operations that could not be finished (only without `strictRecovery`).
@@ -354,8 +354,15 @@ public final class PKIStore {
 
     // MARK: - Recovery and adoption
 
+    /// Opens the inventory again and finishes what it has pending: after a parent's operation
+    /// handed this directory a new inventory (an intermediate's rollover).
+    func reopenInventory() throws {
+        inventory = try Inventory.openExisting(path: directory.inventoryPath)
+        try recover(strict: true)
+    }
+
     /// Replays pending operations, then removes staged files nothing refers to.
-    private func recover(strict: Bool) throws {
+    func recover(strict: Bool) throws {
         let pending = try inventory.read { db in
             try JournalOperation.filter(Column("state") == "pending").order(Column("id")).fetchAll(db)
         }
