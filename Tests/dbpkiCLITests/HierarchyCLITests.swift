@@ -313,4 +313,28 @@ struct HierarchyCLITests {
         try succeed(["doctor", "--dir", sub])
         try succeed(["doctor", "--dir", root])
     }
+
+    @Test(
+        "a lost inventory is adopted from the files: ROOT's intermediates stay active, SUB's CA stays an intermediate")
+    func adoption() throws {
+        let scratch = try ScratchFolder()
+        let (root, sub) = (scratch.file("root"), scratch.file("sub"))
+        try succeed(["init", "--dir", root, "--name", "Test Root"])
+        try succeed(["init", "--dir", sub, "--name", "Issuing CA", "--parent", root, "--subject", "O=Acme"])
+        for pki in [root, sub] { try FileManager.default.removeItem(atPath: pki + "/inventory.sqlite") }
+        let listed = try succeed(["list", "--dir", root, "--json"])
+        #expect(listed.stderr.contains("adopted"))
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(
+            records.contains {
+                $0["name"] as? String == "Issuing CA" && $0["status"] as? String == "active"
+                    && $0["kind"] as? String == "ca"
+            }, "\(records)")
+        try succeed(["doctor", "--dir", root])
+        try succeed(["doctor", "--dir", sub])
+        let refused = try CLIRunner.run(["ca", "rollover", "--dir", sub])
+        #expect(refused.status == 64 && refused.stderr.contains("--parent ROOT"), "\(refused.stderr)")
+        let rolled = try succeed(["ca", "rollover", "--dir", sub, "--parent", root])
+        #expect(rolled.stdout.contains("signed by 'CN=Test Root'"))
+    }
 }
