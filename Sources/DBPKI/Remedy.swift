@@ -43,6 +43,8 @@ public struct Remedy: Hashable, Sendable {
         public static let retireCAInstead = Action("retire-ca-instead")
         /// The certificate cannot be shipped as it is: renew it first.
         public static let renewFirst = Action("renew-first")
+        /// The CA is an intermediate: its new certificate must come from the CA above it.
+        public static let rolloverUnderParent = Action("rollover-under-parent")
         /// The operation is recorded in the journal: the next command that opens the PKI finishes it.
         public static let finishedByNextCommand = Action("finished-by-next-command")
 

@@ -5,7 +5,7 @@ import Foundation
 struct InitCommand: ParsableCommand, CheckedCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a PKI directory with a new self-signed root CA.",
+        abstract: "Create a PKI directory with a new self-signed root CA, or an intermediate CA (--parent).",
         discussion: """
             Writes PKI/ca.crt (PEM) and PKI/ca.key (PEM PKCS#8, mode 0600), creating PKI/ if needed. An existing \
             CA is never overwritten. The default is ECDSA P-256, valid 20 years, as managed database services do. \
@@ -19,6 +19,16 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             writes PKI/ca.key (mode 0600) and a PKCS#10 request for a CA certificate to FILE (also kept as \
             PKI/ca.csr), and no certificate. Until the signed certificate is imported, the PKI issues nothing \
             (issue, sign, renew and bundle refuse). --days does not apply: the signer chooses the validity.
+
+            --parent ROOT makes an intermediate (issuing) CA instead, signed by the CA of the PKI directory ROOT: \
+            PKI/ca.crt is the intermediate (CA:TRUE, pathLenConstraint --path-len, default 0, so it signs leaves \
+            only), PKI/ca.key its key, and PKI/root.crt the certificates above it up to and including the root. \
+            ROOT records it in its inventory (dbpki list --dir ROOT; revoke it with dbpki revoke --serial and \
+            it appears in ROOT's next CRL) and keeps a copy at ROOT/intermediates/SERIAL.crt. Its default \
+            validity is 10 years, and it never outlives ROOT's CA: a longer --days is cut to ROOT's CA's end (the \
+            output says so). It is refused when ROOT is not a PKI, when ROOT's CA has expired, and when a path \
+            length above would be exceeded (ROOT's CA made with --path-len 0 cannot have intermediates below it). \
+            Both directories change together or neither does.
 
             --json prints the CA's record, with the keys of 'dbpki list --json' (name, kind, serial, issuer, \
             subject, not_before, not_after, status, fingerprint_sha256, certificate_path, key_path, ...), and \
@@ -37,6 +47,8 @@ struct InitCommand: ParsableCommand, CheckedCommand {
               created root CA 'CN=Example DB CA' (EC P-256) in pki, valid until 2046-11-20T12:00:00Z
               $ DBPKI_DIR=pki dbpki init --name "Example DB CA" --json | jq -r .serial
               $ dbpki init --dir pki --name "Example DB CA" --encrypt-key --password-file ~/.dbpki-pass
+              $ dbpki init --dir issuing --name "Example Issuing CA 1" --parent pki
+              created intermediate CA 'CN=Example Issuing CA 1' (EC P-256) in issuing, signed by 'CN=Example DB CA', valid until 2036-11-22T12:00:00Z
 
             """ + ExitStatus.help("init")
     )
@@ -51,8 +63,17 @@ struct InitCommand: ParsableCommand, CheckedCommand {
     @Option(help: "Key type: ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519.")
     var keyType: KeyType = .ecdsaP256
 
-    @Option(help: "Validity in days.")
-    var days: Int = CertificateProfile.defaultCADays
+    @Option(help: "Validity in days (default: 7300 for a root, 3650 for an intermediate).")
+    var days: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Make an intermediate CA signed by the CA of this PKI directory.", valueName: "root-dir"),
+        completion: .directory)
+    var parent: String?
+
+    @Option(help: "With --parent: how many CAs may be below the intermediate (0 to 8; default 0, leaves only).")
+    var pathLen: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -72,7 +93,13 @@ struct InitCommand: ParsableCommand, CheckedCommand {
     func check() throws {
         try pki.check()
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
-        if days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
+        if let days, days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
+        if let pathLen {
+            if parent == nil { throw ValidationError("--path-len needs --parent (a root CA has no path length)") }
+            if !(0...PKIStore.maximumPathLength).contains(pathLen) {
+                throw ValidationError("--path-len must be between 0 and \(PKIStore.maximumPathLength)")
+            }
+        }
         _ = try subject.attributes()
         if let csrOut {
             if FileManager.default.fileExists(atPath: csrOut) || SymbolicLink.exists(csrOut) {
@@ -84,7 +111,15 @@ struct InitCommand: ParsableCommand, CheckedCommand {
                 throw ValidationError("--csr-out \(csrOut): no folder \(folder) to write it in")
             }
         }
-        if password.passwordFile != nil && !encryptKey {
+        if parent != nil && csrOut != nil {
+            throw ValidationError("--parent and --csr-out exclude each other: the parent signs now, or a request waits")
+        }
+        if parent != nil && encryptKey {
+            throw ValidationError(
+                "--encrypt-key with --parent is not supported yet: make the intermediate, then encrypt its key "
+                    + "with 'dbpki ca change-password'")
+        }
+        if password.passwordFile != nil && !encryptKey && parent == nil {
             throw ValidationError("--password-file is for an encrypted CA key: add --encrypt-key")
         }
     }
@@ -94,6 +129,11 @@ struct InitCommand: ParsableCommand, CheckedCommand {
         // Checked before the directory is created, so a bad name leaves nothing behind.
         let under = try subject.attributes()
         try under.withCommonName(name).validate()
+        if let parent {
+            try runIntermediate(dir: dir, parent: parent, under: under)
+            return
+        }
+        let days = self.days ?? CertificateProfile.defaultCADays
         // Had before the directory is created, so a missing password leaves nothing behind.
         let keyStore =
             encryptKey
@@ -135,6 +175,29 @@ struct InitCommand: ParsableCommand, CheckedCommand {
                     store.directory.caKeyPath, requestInPKI, URL(fileURLWithPath: file).standardizedFileURL.path,
                 ],
             ] as [String: Any]
+        }
+    }
+
+    /// `--parent`: both directories locked, the intermediate signed and installed.
+    private func runIntermediate(dir: String, parent: String, under: DistinguishedName) throws {
+        // The parent's CA key may be encrypted: --password-file (or DBPKI_PASSWORD_FILE, or a prompt) opens it.
+        let parentKeys = KeyStore(newKeys: .plain, password: try password.source())
+        let (site, root) = try IntermediateSite.open(PKIDirectory(dir), parent: PKIDirectory(parent)) {
+            try engine.openStore($0.path, keyStore: parentKeys)
+        }
+        let made = try root.createIntermediate(
+            at: site, name: name, keyType: keyType, days: days ?? CertificateProfile.defaultIntermediateDays,
+            pathLength: pathLen ?? 0, under: under)
+        let issuer = made.chainAbove.first?.subject ?? ""
+        report.say(
+            "created intermediate CA '\(made.info.subject)' (\(made.info.publicKey)) in \(dir), signed by '\(issuer)', "
+                + "valid until \(RFC3339.format(made.info.notAfter))")
+        if made.cappedByParent {
+            report.say("its validity ends with its parent CA's (\(RFC3339.format(made.info.notAfter)))")
+        }
+        try report.emit {
+            let sub = try engine.openStore(dir)
+            return try ReportOptions.record(sub.inventory.ca(.current), in: sub.directory, files: made.files)
         }
     }
 }

@@ -7,7 +7,8 @@ struct RevokeCommand: ParsableCommand, CheckedCommand {
         abstract: "Mark a certificate revoked, for the next CRL of its CA.",
         discussion: """
             Records NAME's certificate (the one at PKI/issued/NAME.crt), or the certificate with --serial (any \
-            certificate of the PKI, a superseded one too), as revoked now with --reason. Nothing is deleted. \
+            certificate of the PKI, a superseded one too, or an intermediate CA this PKI's CA signed with \
+            'dbpki init --parent'), as revoked now with --reason. Nothing is deleted. \
             Publish the change with 'dbpki crl', which lists every revoked certificate of the CA that signed it.
 
             Reasons (RFC 5280): unspecified (the default; a CRL leaves it out, as RFC 5280 asks), keyCompromise, \

@@ -131,6 +131,20 @@ struct AuditRuleTests {
         #expect(S.codes([S.ca(days: 100), S.fields(days: 101)])[1] == ["outlives-issuer"])
     }
 
+    @Test("outlives-issuer: an intermediate CA past its root is flagged, and so is a leaf past its intermediate")
+    func intermediateOutlivesIssuer() {
+        let root = S.ca(subject: "CN=Root", days: 100, ski: [1])
+        let intermediate = S.fields(
+            subject: "CN=Issuing", issuer: "CN=Root", days: 200, validFor: 3650, sans: [], isCA: true,
+            keyUsage: [.keyCertSign, .cRLSign], eku: nil, ski: [2], aki: [1])
+        let leaf = S.fields(subject: "CN=db1", issuer: "CN=Issuing", days: 300, aki: [2])
+        let inside = S.fields(subject: "CN=db2", issuer: "CN=Issuing", days: 150, aki: [2])
+        let codes = S.codes([root, intermediate, leaf, inside])
+        #expect(codes[1] == ["outlives-issuer"])
+        #expect(codes[2] == ["outlives-issuer"])
+        #expect(codes[3] == [])
+    }
+
     @Test("duplicate-serial: different certificates with one issuer and serial")
     func duplicateSerial() {
         let codes = S.codes([

@@ -146,6 +146,8 @@ struct ExitStatusCLITests {
                 p(
                     66,
                     ["init", "--dir", x.scratch.file("enc"), "--name", "CA", "--encrypt-key", "--password-file", out]),
+                p(65, ["init", "--dir", x.scratch.file("sub"), "--name", "Sub", "--parent", x.badCA]),
+                p(66, ["init", "--dir", x.scratch.file("sub"), "--name", "Sub", "--parent", x.scratch.file("none")]),
                 p(73, ["init", "--dir", pki, "--name", "Again"]),
                 p(74, ["init", "--dir", x.regularFile, "--name", "CA"]),
                 p(74, ["init", "--dir", x.lockedOut, "--name", "CA"]),

@@ -32,6 +32,8 @@ public struct CertificateProfile: Sendable, Hashable {
 
     /// Default validity of a root CA: 20 years, like the managed services' CAs.
     public static let defaultCADays = 7300
+    /// Default validity of an intermediate CA: 10 years, never past its parent CA.
+    public static let defaultIntermediateDays = 3650
     /// Default validity of a leaf: 825 days, the longest a public TLS leaf had.
     public static let defaultLeafDays = 825
     /// How far notBefore is set into the past, to absorb clock skew between machines.
@@ -67,11 +69,13 @@ public struct CertificateProfile: Sendable, Hashable {
     }
 
     /// An intermediate CA profile.
-    public static func intermediateCA(name: String, pathLength: Int? = 0, days: Int = defaultCADays)
-        -> CertificateProfile
-    {
+    /// `under` holds the attributes put before the CN (O, OU, ...), in encoded order.
+    public static func intermediateCA(
+        name: String, pathLength: Int? = 0, days: Int = defaultIntermediateDays,
+        under: DistinguishedName = DistinguishedName([])
+    ) -> CertificateProfile {
         CertificateProfile(
-            role: .intermediateCA, subject: .commonName(name), subjectAlternativeNames: [],
+            role: .intermediateCA, subject: under.withCommonName(name), subjectAlternativeNames: [],
             pathLengthConstraint: pathLength, days: days)
     }
 

@@ -34,6 +34,12 @@ extension PKIStore {
                 remedy: Remedy(.runDoctor, directory: directory.path))
         }
         guard var current = try inventory.ca(.current) else { throw try noCurrentCA() }
+        if current.profile == CertificateProfile.Role.intermediateCA.rawValue {
+            throw PKIError(
+                .invalidArgument,
+                "the CA of \(directory.path) ('\(current.subject)') is an intermediate: its new certificate must be "
+                    + "signed by the CA above it", remedy: Remedy(.rolloverUnderParent, directory: directory.path))
+        }
         let authority = try currentAuthority()
         let newName = name ?? Self.nextGeneration(of: current.name)
         if LegacyAdoption.commonName(of: current.subject) == newName || current.subject == "CN=\(newName)" {
@@ -67,7 +73,12 @@ extension PKIStore {
         guard var old = try inventory.ca(.old) else {
             throw PKIError(.notFound, "no rollover in progress: \(directory.path) has no old CA to retire")
         }
-        let stillActive = try inventory.activeLeaves(issuedBy: old.fingerprint)
+        // Intermediates it signed count too: retiring their root would strand their clients.
+        let stillActive =
+            try inventory.activeLeaves(issuedBy: old.fingerprint)
+            + inventory.all().filter {
+                $0.isSignedIntermediate && $0.status == .active && $0.issuerFingerprint == old.fingerprint
+            }
         if !stillActive.isEmpty && !force { return .refused(oldCA: old, stillActive: stillActive) }
         var archives = [(from: String, to: String)]()
         let certificatePath = "\(PKIDirectory.historyFolder)/ca-\(old.serial).crt"
@@ -78,6 +89,10 @@ extension PKIStore {
             old.keyPath = keyPath
         } else {
             old.keyPath = nil
+        }
+        if SymbolicLink.exists(directory.oldChainAbovePath) {
+            archives.append(
+                (PKIDirectory.oldChainAboveFile, "\(PKIDirectory.historyFolder)/ca-\(old.serial)-root.pem"))
         }
         old.certificatePath = certificatePath
         old.caRole = .retired

@@ -24,7 +24,7 @@ extension RevocationReason {
 extension PKIStore {
     /// Marks a leaf revoked in the inventory, with `reason` and `date`: by NAME (the
     /// certificate at `issued/NAME.crt`) or by serial (any leaf, including a superseded
-    /// one). Its CA's next CRL lists it.
+    /// one, or an intermediate CA this PKI's CA signed). Its CA's next CRL lists it.
     @discardableResult
     public func revoke(
         name: String? = nil, serial: String? = nil, reason: RevocationReason
@@ -55,7 +55,7 @@ extension PKIStore {
         } else {
             throw PKIError(.invalidArgument, "a certificate name or a serial number is needed")
         }
-        guard record.kind != .ca else {
+        guard record.kind != .ca || record.isSignedIntermediate else {
             throw PKIError(
                 .invalidArgument,
                 "'\(record.name)' is a CA; dbpki revokes server and client certificates",

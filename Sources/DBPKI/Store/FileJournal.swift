@@ -10,6 +10,22 @@ public struct FileMove: Codable, Hashable, Sendable {
     public var to: String
     /// SHA-256 (hex) of the file's bytes.
     public var sha256: String
+    /// True when the destination belongs to another PKI directory, which may change the file
+    /// once it is there (an intermediate's inventory, handed over by its parent's journal): a
+    /// replay then counts the move done once the destination exists, and never replaces it.
+    public var handedOver: Bool?
+    /// For a handed-over file: the SHA-256 of the file it replaces at `to` (an intermediate's
+    /// inventory before its rollover). It is replaced only while it still holds those bytes.
+    public var replacing: String?
+
+    /// A move; `handedOver` and `replacing` only for a file given to another PKI directory.
+    public init(from: String, to: String, sha256: String, handedOver: Bool? = nil, replacing: String? = nil) {
+        self.from = from
+        self.to = to
+        self.sha256 = sha256
+        self.handedOver = handedOver
+        self.replacing = replacing
+    }
 }
 
 /// An operation in the journal (`operation` table): its renames, and whether they are all done.
@@ -41,7 +57,9 @@ struct FileJournal {
     let root: String
     let sha256: ([UInt8]) throws -> String
 
-    func absolute(_ relative: String) -> String { root + "/" + relative }
+    /// A move's path: relative to the PKI directory, or absolute for a file handed over to
+    /// another PKI directory (``FileMove/handedOver``).
+    func absolute(_ relative: String) -> String { relative.hasPrefix("/") ? relative : root + "/" + relative }
 
     /// Renames `move.from` to `move.to` unless `to` already holds the expected bytes.
     /// `failpoint` names the step for ``Failpoint``'s injected I/O errors.
@@ -51,6 +69,13 @@ struct FileJournal {
         if let bytes = FileManager.default.contents(atPath: to), try sha256([UInt8](bytes)) == move.sha256 {
             // Done before the crash; a staged copy left behind is no longer needed.
             if move.from.hasPrefix(PKIDirectory.stagingFolder + "/") { unlink(from) }
+            return
+        }
+        if move.handedOver == true, let bytes = FileManager.default.contents(atPath: to),
+            try move.replacing == nil || sha256([UInt8](bytes)) != move.replacing
+        {
+            // The other directory has its own file (or changed it since): never replace it.
+            if move.from.hasPrefix("/") { unlink(from) }
             return
         }
         guard FileManager.default.fileExists(atPath: from) else {

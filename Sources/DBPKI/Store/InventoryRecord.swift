@@ -129,6 +129,12 @@ public struct InventoryRecord: Codable, Hashable, Sendable, FetchableRecord, Mut
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// True for an intermediate CA this PKI's CA signed for another PKI directory (`init
+    /// --parent`): its key is kept there, not here, and it can be revoked here like a leaf.
+    public var isSignedIntermediate: Bool {
+        kind == .ca && caRole == nil && profile == CertificateProfile.Role.intermediateCA.rawValue
+    }
+
     /// The serial's INTEGER content octets (a leading zero byte when the top bit is set).
     public var serialNumber: [UInt8] {
         let hex = serial.count % 2 == 0 ? serial : "0" + serial

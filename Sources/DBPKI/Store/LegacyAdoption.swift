@@ -14,9 +14,10 @@ struct LegacyAdoption {
 
     func records(at date: Date) throws -> [InventoryRecord] {
         var found = [Found]()
-        func add(_ relative: String, name: String?, status: InventoryRecord.Status, role: InventoryRecord.CARole?)
-            throws
-        {
+        func add(
+            _ relative: String, name: String?, status: InventoryRecord.Status, role: InventoryRecord.CARole?,
+            signedIntermediate: Bool = false
+        ) throws {
             let path = directory.absolute(relative)
             guard FileManager.default.fileExists(atPath: path) else { return }
             let der = try InputFile.decode(path, CertificateDecoder.certificates(from:))[0]
@@ -38,13 +39,22 @@ struct LegacyAdoption {
                 leafName = String(leafName.dropLast(info.serialHex.count + 1))
             }
             let commonName = Self.commonName(of: info.subject)
-            let record = InventoryRecord(
+            var record = InventoryRecord(
                 certificate: info, name: kind == .ca ? (commonName ?? leafName) : leafName, kind: kind,
-                profile: kind == .ca ? CertificateProfile.Role.rootCA.rawValue : kind.rawValue,
+                profile: kind == .ca
+                    ? (info.isSelfIssued ? CertificateProfile.Role.rootCA : CertificateProfile.Role.intermediateCA)
+                        .rawValue : kind.rawValue,
                 issuerFingerprint: info.isSelfIssued ? info.fingerprintHex : nil,
                 status: kind == .ca && role == nil ? .superseded : status,
                 caRole: kind == .ca ? (role ?? .retired) : nil, certificatePath: relative,
                 keyPath: hasKey ? keyRelative : nil, recordedAt: date)
+            if signedIntermediate && kind == .ca {
+                // An intermediate this CA signed for another directory: active, its key kept there.
+                record.caRole = nil
+                record.status = .active
+                record.profile = CertificateProfile.Role.intermediateCA.rawValue
+                record.name = Self.commonName(ofLast: info.subject) ?? leafName
+            }
             found.append(Found(info: info, record: record))
         }
         try add("ca.crt", name: nil, status: .active, role: .current)
@@ -52,13 +62,18 @@ struct LegacyAdoption {
         for file in Self.certificateFiles(in: directory.issuedPath) {
             try add("issued/\(file)", name: String(file.dropLast(4)), status: .active, role: nil)
         }
+        for file in Self.certificateFiles(in: directory.absolute(PKIDirectory.intermediatesFolder)) {
+            try add(
+                "\(PKIDirectory.intermediatesFolder)/\(file)", name: nil, status: .active, role: nil,
+                signedIntermediate: true)
+        }
         for file in Self.certificateFiles(in: directory.historyPath) {
             try add("\(PKIDirectory.historyFolder)/\(file)", name: nil, status: .superseded, role: nil)
         }
         let cas = found.filter { $0.record.kind == .ca }
         return found.map { item in
             var record = item.record
-            if record.kind != .ca {
+            if record.kind != .ca || record.isSignedIntermediate {
                 let issuers = cas.filter {
                     $0.info.subject == item.info.issuer
                         && (item.info.authorityKeyIdentifier == nil
@@ -73,6 +88,14 @@ struct LegacyAdoption {
     /// The `.crt` files in a folder, sorted.
     static func certificateFiles(in folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".crt") }.sorted()
+    }
+
+    /// The CN of an RFC 4514 subject that starts with one (`CN=Issuing CA 1,O=Acme`), unescaped
+    /// only when it needs no unescaping.
+    static func commonName(ofLast subject: String) -> String? {
+        guard subject.hasPrefix("CN=") else { return nil }
+        let value = subject.dropFirst(3).prefix { $0 != "," }
+        return value.contains("\\") ? nil : String(value)
     }
 
     /// The value of a subject that is just `CN=value`.

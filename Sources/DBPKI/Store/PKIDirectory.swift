@@ -5,6 +5,12 @@ import Foundation
 ///
 ///     PKI/ca.crt                    the issuing (current) CA certificate (PEM)
 ///     PKI/ca.key                    its key (PEM PKCS#8, 0600)
+///     PKI/root.crt                  in a PKI whose CA is an intermediate only: the CA
+///                                   certificates above ca.crt, its issuer first, up to and
+///                                   including the root (``PKIStore/chainAbove()``)
+///     PKI/root-old.crt              during the rollover of an intermediate only: the chain
+///                                   above ca-old.crt
+///     PKI/intermediates/SERIAL.crt  an intermediate CA this PKI's CA signed (`init --parent`)
 ///     PKI/ca-old.crt, ca-old.key    during a CA rollover only: the previous CA, still
 ///                                   trusted (bundles carry it after ca.crt), no longer issuing
 ///     PKI/issued/NAME.crt           an issued certificate (PEM)
@@ -40,6 +46,16 @@ public struct PKIDirectory: Sendable {
     public var caCertificatePath: String { path + "/ca.crt" }
     /// `PKI/ca.key`.
     public var caKeyPath: String { path + "/ca.key" }
+    /// `PKI/root.crt`: the chain above an intermediate CA, up to and including the root.
+    public var chainAbovePath: String { path + "/" + Self.chainAboveFile }
+    /// The name of ``chainAbovePath`` inside the directory.
+    public static let chainAboveFile = "root.crt"
+    /// `PKI/root-old.crt`: during the rollover of an intermediate, the chain above the old CA.
+    public var oldChainAbovePath: String { path + "/" + Self.oldChainAboveFile }
+    /// The name of ``oldChainAbovePath`` inside the directory.
+    public static let oldChainAboveFile = "root-old.crt"
+    /// The folder (relative to PKI) that keeps a copy of each intermediate CA this PKI signed.
+    public static let intermediatesFolder = "intermediates"
     /// `PKI/issued`.
     public var issuedPath: String { path + "/issued" }
     /// `PKI/issued/NAME.crt`.
@@ -61,7 +77,8 @@ public struct PKIDirectory: Sendable {
 
     /// The entries (relative to PKI) that dbpki writes through and so refuses as symbolic links.
     public static let linkCheckedEntries = [
-        stagingFolder, historyFolder, "issued", "inventory.sqlite", "inventory.sqlite-journal", ".lock",
+        stagingFolder, historyFolder, "issued", intermediatesFolder, "inventory.sqlite", "inventory.sqlite-journal",
+        ".lock",
     ]
 
     /// The symbolic links at ``linkCheckedEntries``, in that order.

@@ -46,7 +46,9 @@ extension PKIStore {
                 record, directory: directory, backend: backend, keyStore: keyStore, checkKey: true)
             findings += files.findings
             notes += files.notes
-            if record.keyPath == nil && record.status == .active && !record.keyHeldElsewhere {
+            if record.keyPath == nil && record.status == .active && !record.keyHeldElsewhere
+                && !record.isSignedIntermediate
+            {
                 findings.append(DoctorFinding(path: nil, problem: "\(label) is active but has no key recorded"))
             }
             if record.kind != .ca, record.status != .superseded {
@@ -67,6 +69,18 @@ extension PKIStore {
         } else if current[0].certificatePath != "ca.crt" {
             findings.append(
                 DoctorFinding(path: current[0].certificatePath, problem: "the current CA is recorded away from ca.crt"))
+        }
+        if current.first?.profile == CertificateProfile.Role.intermediateCA.rawValue {
+            do {
+                if try chainAbove().isEmpty {
+                    findings.append(
+                        DoctorFinding(
+                            path: PKIDirectory.chainAboveFile,
+                            problem: "missing: the CA is an intermediate and needs the certificates above it"))
+                }
+            } catch let error as PKIError {
+                findings.append(DoctorFinding(path: PKIDirectory.chainAboveFile, problem: error.message))
+            }
         }
         let old = records.filter { $0.caRole == .old }
         if old.count > 1 { findings.append(DoctorFinding(path: nil, problem: "\(old.count) old CAs recorded")) }
@@ -90,7 +104,7 @@ extension PKIStore {
         var files = ["ca.crt", "ca.key", "ca-old.crt", "ca-old.key"].filter {
             FileManager.default.fileExists(atPath: directory.absolute($0))
         }
-        for folder in ["issued", PKIDirectory.historyFolder] {
+        for folder in ["issued", PKIDirectory.historyFolder, PKIDirectory.intermediatesFolder] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.absolute(folder))) ?? []
             // Only what dbpki writes there (other files, a README say, are the user's own).
             let kept = names.filter { $0.hasSuffix(".crt") || $0.hasSuffix(".key") || $0.contains(".tmp-") }

@@ -75,7 +75,7 @@ public final class PKIStore {
     /// (tests force collisions with it).
     public var issuer: CertificateIssuer
     /// The inventory.
-    public let inventory: Inventory
+    public private(set) var inventory: Inventory
     /// What opening did that a user should hear about (adoption, recovery), one line each.
     public private(set) var notices: [String] = []
     /// Interrupted operations that could not be finished (only without `strictRecovery`).
@@ -119,6 +119,7 @@ public final class PKIStore {
         issuer = CertificateIssuer(backend: backend, now: clock)
         plantedLinks = links
         lock = try PKILock(path: directory.lockPath, timeout: options.lockTimeout, onWait: options.onWait)
+        try Self.refuseDuringHandOver(directory)
         let opened = try Self.openInventory(directory, backend: backend, at: clock())
         inventory = opened.inventory
         notices = opened.notices
@@ -149,10 +150,11 @@ public final class PKIStore {
 
     /// Runs one journaled operation (see the type's discussion): stages `newFiles`, records
     /// `changes` and the renames in one transaction, renames, marks the operation done.
-    /// `archives` are existing files (relative paths) moved aside first.
+    /// `archives` are existing files (relative paths) moved aside first; `handovers` are
+    /// files staged in another PKI directory, moved last (see ``FileMove/handedOver``).
     func commit(
         kind: String, summary: String, archives: [(from: String, to: String)], newFiles: [NewFile], at date: Date,
-        changes: [InventoryChange]
+        changes: [InventoryChange], handovers: [FileMove] = []
     ) throws {
         var moves = [FileMove]()
         for archive in archives {
@@ -173,6 +175,7 @@ public final class PKIStore {
             staged.append(stagedPath)
             moves.append(FileMove(from: stagedPath, to: file.destination, sha256: try journal.sha256(file.bytes)))
         }
+        moves += handovers
         Failpoint.hit("\(kind).after-stage")
         var operation = JournalOperation(
             kind: kind, summary: summary, state: "pending", moves: moves, startedAt: date, finishedAt: nil)
@@ -362,8 +365,12 @@ public final class PKIStore {
                     bytes: try keyStore.fileContents(for: key, role: .leaf, using: backend, encrypt: wasEncrypted),
                     mode: AtomicFile.privateMode, destination: keyPath))
         }
+        // In a PKI whose CA is an intermediate, the file is the leaf then the intermediates (never the root).
+        let chain = [info.der] + (try intermediates(below: authority))
         newFiles.append(
-            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: certificatePath))
+            NewFile(
+                bytes: Array(BundleMaterial.pem(chain).utf8), mode: AtomicFile.publicMode, destination: certificatePath)
+        )
         let record = InventoryRecord(
             certificate: info, name: name, kind: kind, profile: profile,
             issuerFingerprint: authority.info.fingerprintHex,
@@ -376,8 +383,15 @@ public final class PKIStore {
 
     // MARK: - Recovery and adoption
 
+    /// Opens the inventory again and finishes what it has pending: after a parent's operation
+    /// handed this directory a new inventory (an intermediate's rollover).
+    func reopenInventory() throws {
+        inventory = try Inventory.openExisting(path: directory.inventoryPath)
+        try recover(strict: true)
+    }
+
     /// Replays pending operations, then removes staged files nothing refers to.
-    private func recover(strict: Bool) throws {
+    func recover(strict: Bool) throws {
         let pending = try inventory.read { db in
             try JournalOperation.filter(Column("state") == "pending").order(Column("id")).fetchAll(db)
         }

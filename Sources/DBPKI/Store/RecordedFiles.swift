@@ -174,8 +174,25 @@ extension PKIStore {
     }
 
     /// The CA certificates clients must trust: the current CA, then, during a rollover, the
-    /// old one (the merged bundle), each checked against the inventory.
+    /// old one (the merged bundle), each checked against the inventory. In a PKI whose CA is
+    /// an intermediate, the root(s) above it come first, then the current CA, the
+    /// intermediates above it and the old CA: a client trusting the file trusts the roots, and
+    /// a server verifies a client certificate whatever chain the client sends.
     public func checkedTrustedCAs() throws -> [[UInt8]] {
+        let own = try checkedOwnCAs()
+        let above = try chainAbove() + chainAbove(old: true)
+        guard !above.isEmpty else { return own }
+        let parsed = try above.map { ($0, try backend.parseCertificate(der: $0).isSelfIssued) }
+        var certificates = [[UInt8]]()
+        let ordered = parsed.filter(\.1).map(\.0) + [own[0]] + parsed.filter({ !$0.1 }).map(\.0) + own.dropFirst()
+        for der in ordered where !certificates.contains(der) {
+            certificates.append(der)
+        }
+        return certificates
+    }
+
+    /// This PKI's own CAs: the current one, then the old one during a rollover.
+    private func checkedOwnCAs() throws -> [[UInt8]] {
         guard let current = try inventory.ca(.current) else { throw try noCurrentCA() }
         var certificates = [try checked(current, key: false).certificates[0]]
         if let old = try inventory.ca(.old) {

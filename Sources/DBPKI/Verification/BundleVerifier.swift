@@ -4,8 +4,10 @@ import Foundation
 /// before it is uploaded or shipped, and names every problem it finds.
 ///
 /// Fit to ship means: readable; only PEM; every certificate a CA valid at the given
-/// time, except a client certificate that travels with its own key; no other private
-/// key (never a server's or a CA's); for a zip, only plain entries at its root within
+/// time, except a client certificate that travels with its own key (its file may carry
+/// the intermediates after it, which then count as its chain, not as trusted CAs); a
+/// root among the trusted CAs (a download of intermediates alone fails most clients); no
+/// other private key (never a server's or a CA's); for a zip, only plain entries at its root within
 /// ``ZipReader``'s limits; and, when a server certificate is given, that certificate
 /// valid for the peer name against the bundle's CAs on every engine asked.
 public struct BundleVerifier: Sendable {
@@ -56,6 +58,7 @@ public struct BundleVerifier: Sendable {
         }
         var keys = [(name: String, der: [UInt8], format: PrivateKeyFormat)]()
         var leaves = [(name: String, der: [UInt8], info: CertificateInfo)]()
+        var chains = [String: [[UInt8]]]()
         for file in files {
             guard PEM.looksLikePEM(file.contents), let (blocks, outside) = try? PEM.decodeWithStrayText(file.contents),
                 !blocks.isEmpty
@@ -64,14 +67,19 @@ public struct BundleVerifier: Sendable {
                 continue
             }
             report.problems += outside.map { "\(file.name): \(Self.describe($0))" }
-            for block in blocks {
+            var leafFirst = false
+            for (position, block) in blocks.enumerated() {
                 switch (block.label, PrivateKeyFormat(pemLabel: block.label)) {
                 case ("CERTIFICATE", _):
                     guard let info = try? engines[0].parseCertificate(der: block.der) else {
                         report.problems.append("\(file.name): a certificate that cannot be parsed")
                         continue
                     }
-                    if info.isCA {
+                    if position == 0 { leafFirst = !info.isCA }
+                    if info.isCA && leafFirst {
+                        // A leaf file's chain (NAME.crt = leaf, intermediates): sent by the peer, not trusted.
+                        chains[file.name, default: []].append(block.der)
+                    } else if info.isCA {
                         report.caCertificates.append(info)
                     } else {
                         leaves.append((file.name, block.der, info))
@@ -86,10 +94,17 @@ public struct BundleVerifier: Sendable {
                 }
             }
         }
-        if report.caCertificates.isEmpty { report.problems.append("no CA certificate: clients would trust nothing") }
+        if report.caCertificates.isEmpty {
+            report.problems.append("no CA certificate: clients would trust nothing")
+        } else if !report.caCertificates.contains(where: \.isSelfIssued) {
+            report.problems.append(
+                "no root CA certificate: clients that trust only intermediates fail with most TLS libraries")
+        }
         pairClientKeys(keys, leaves, &report)
         for leaf in leaves where report.clientCertificates.contains(leaf.name) && !report.caCertificates.isEmpty {
-            report.problems += try chainProblems(leaf.der, [], purpose: .client, peer: nil, report).map {
+            report.problems += try chainProblems(
+                leaf.der, chains[leaf.name] ?? [], purpose: .client, peer: nil, report
+            ).map {
                 "\(leaf.name): \($0)"
             }
         }

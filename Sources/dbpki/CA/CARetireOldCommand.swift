@@ -48,10 +48,17 @@ struct CARetireOldCommand: ParsableCommand, CheckedCommand {
                     "\(record.name)\t\(record.kind.rawValue)\tserial \(record.serial)\tnot after "
                         + RFC3339.format(record.notAfter))
             }
+            let how =
+                still.allSatisfy(\.isSignedIntermediate)
+                ? "roll \(still.count == 1 ? "it" : "them") over first (dbpki ca rollover --dir SUB --parent "
+                    + "\(try pki.path())) or use --force"
+                : "renew \(still.count == 1 ? "it" : "them") first (dbpki renew NAME"
+                    + (still.contains(where: \.isSignedIntermediate)
+                        ? "; intermediates: dbpki ca rollover --parent" : "")
+                    + ") or use --force"
             CLIOutput.error(
                 "\(still.count) active certificate\(still.count == 1 ? " is" : "s are") still signed by the old CA "
-                    + "'\(old.subject)': renew \(still.count == 1 ? "it" : "them") first (dbpki renew NAME) or use --force"
-            )
+                    + "'\(old.subject)': \(how)")
             throw ExitCode(1)
         case .retired(let old, let still):
             let files = [directory.absolute(old.certificatePath)] + (old.keyPath.map { [directory.absolute($0)] } ?? [])

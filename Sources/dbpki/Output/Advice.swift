@@ -29,6 +29,9 @@ extension Remedy {
         case .renewWithNewKey: return ": renew it with a new key (without --reuse-key)"
         case .retireCAInstead: return " (retire a CA with 'dbpki ca retire-old')"
         case .renewFirst: return ": renew it ('dbpki renew \(name)') before bundling it"
+        case .rolloverUnderParent:
+            return
+                ": roll it over under its parent with 'dbpki ca rollover --dir \(dir) --parent ROOT' (ROOT: the PKI directory that signed it)"
         case .finishedByNextCommand: return " (recorded; the next dbpki command will finish it)"
         case .signNewRequest:
             return

@@ -40,7 +40,9 @@ struct ExitStatus: Hashable, Sendable {
         "": [.ok("success, --help or --version"), .usage],
         "init": [
             .ok("the CA was created"), .usagePassword.because("a refused value, or --encrypt-key and no password"),
-            .noInput.because("the password file does not exist"), .cantCreate.because("the PKI already has a CA"),
+            .dataErrorPKI.because("a --parent file does not match its inventory, or its key's password is wrong"),
+            .noPKIOrPassword.because("--parent is not a PKI directory, or the password file does not exist"),
+            .cantCreate.because("the PKI already has a CA"),
             .ioError, .software,
         ],
         "issue": [
