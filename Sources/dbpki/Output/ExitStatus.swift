@@ -78,6 +78,12 @@ struct ExitStatus: Hashable, Sendable {
             .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey,
             .cantCreate.because("OUT or OUT/server is a file or a symbolic link"), .ioError, .software,
         ],
+        "export": [.ok("help shown"), .usage],
+        "export pkcs12": [
+            .ok("the PKCS#12 file was written"), .usage.because("an unknown option, or no password file"),
+            .dataErrorPKI, .noPKI.because("no CA, no certificate NAME, or no password file"), .unavailableKey,
+            .cantCreate.because("FILE exists already (use --force)"), .ioError, .software,
+        ],
         "inspect": [.ok("certificates shown"), .usage, .dataError, .noInput, .unavailable, .ioError, .software],
         "audit": [
             .ok("every certificate ok"), .no("some certificate in a warn stage"),
