@@ -87,4 +87,49 @@ struct PKCS12CLITests {
         #expect(revoked.status == 65 && revoked.stderr.contains("revoked"))
         #expect(!FileManager.default.fileExists(atPath: file))
     }
+
+    @Test(
+        "bundle redis --java adds truststore.p12 (the CA, trusted) and CLIENT.p12 (0600) that both engines open",
+        arguments: backends)
+    func redisBundleJava(backend: String) throws {
+        let (scratch, pki, password) = try Self.pki(backend)
+        let out = scratch.file("out")
+        try succeed(
+            ["bundle", "redis", "db1", "--dir", pki, "--out", out, "--client-cert", "app", "--java"]
+                + ["--password-file", password, "--backend", backend])
+        #expect(try mode(of: out + "/truststore.p12") == 0o644)
+        #expect(try mode(of: out + "/app.p12") == 0o600)
+        let ca = try CertificateDecoder.certificates(from: try InputFile.read(pki + "/ca.crt"))[0]
+        let client = try CertificateDecoder.certificates(from: try InputFile.read(pki + "/issued/app.crt"))[0]
+        for engine in EngineUnderTest.all {
+            let trust = try PKCS12Contents(
+                der: try InputFile.read(out + "/truststore.p12"), password: "correct horse", includeKey: true,
+                using: engine.backend)
+            #expect(trust.key == nil && trust.certificates.map(\.der) == [ca])
+            #expect(trust.certificates.map(\.friendlyName) == ["ca"])
+            let keystore = try PKCS12Contents(
+                der: try InputFile.read(out + "/app.p12"), password: "correct horse", includeKey: true,
+                using: engine.backend)
+            #expect(keystore.certificates.map(\.der) == [client, ca])
+            #expect(try engine.backend.privateKey(try #require(keystore.key).key, matchesCertificate: client))
+        }
+    }
+
+    @Test("bundle mongodb --java adds truststore.p12; --java needs a password and a password needs --java")
+    func mongodbBundleJava() throws {
+        let (scratch, pki, password) = try Self.pki("gnutls")
+        let out = scratch.file("out")
+        let bundle = ["bundle", "mongodb", "db1", "--dir", pki, "--out", out]
+        let noPassword = try CLIRunner.run(bundle + ["--java"], environment: ["DBPKI_PASSWORD_FILE": ""])
+        #expect(noPassword.status == 64 && noPassword.stderr.contains("--password-file"))
+        let noJava = try CLIRunner.run(bundle + ["--password-file", password])
+        #expect(noJava.status == 64 && noJava.stderr.contains("--java"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let written = try succeed(bundle + ["--java", "--password-file", password]).stdout
+        #expect(written.contains(out + "/truststore.p12\n"))
+        let trust = try PKCS12Contents(
+            der: try InputFile.read(out + "/truststore.p12"), password: "correct horse", includeKey: false,
+            using: EngineUnderTest.all[0].backend)
+        #expect(trust.certificates.count == 1)
+    }
 }

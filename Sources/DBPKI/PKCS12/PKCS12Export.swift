@@ -62,3 +62,24 @@ extension PKIStore {
         try backend.digest(.sha1, files.certificates[0])
     }
 }
+
+extension PKIStore {
+    /// The Java files of a bundle (`bundle ... --java`): `truststore.p12`, the bundle's CA
+    /// certificates as trustedCertEntry (public, mode 0644), and `CLIENT.p12`, a keystore of
+    /// each client certificate the bundle ships (mode 0600), all protected with `password`.
+    public func javaStoreFiles(for material: BundleMaterial, password: String) throws -> BundleFiles {
+        var files = BundleFiles()
+        files.add(
+            "truststore.p12",
+            try pkcs12Truststore(certificates: material.trustedCAs, password: password, protection: .aes256),
+            mode: AtomicFile.publicMode)
+        for client in material.clients {
+            files.add(
+                "\(client.name).p12",
+                try pkcs12Keystore(
+                    name: client.name, chain: client.chain, key: client.key, password: password, protection: .aes256),
+                mode: AtomicFile.privateMode)
+        }
+        return files
+    }
+}

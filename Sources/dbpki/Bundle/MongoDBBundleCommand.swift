@@ -30,12 +30,15 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
         completion: .list(MongoDBBundle.supportedVersions.map(\.description)))
     var mongodbVersion: String = MongoDBBundle.defaultVersion.description
 
+    @OptionGroup(title: "Java") var javaStores: JavaStoreOptions
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
 
     func check() throws {
         try location.pki.check()
+        try javaStores.check()
         _ = try MongoDBBundle.parseVersion(mongodbVersion)
     }
 
@@ -46,7 +49,9 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
             name: location.name, certificateChainPEM: source.certificatePEM, keyPEM: source.keyPEM,
             trustedCAsPEM: source.trustedCAsPEM, version: version)
         let output = FilePaths.absolute(location.out)
-        let written = try bundle.files(outputDirectory: output).write(to: output)
+        var files = bundle.files(outputDirectory: output)
+        try javaStores.add(to: &files, from: source)
+        let written = try files.write(to: output)
         withExtendedLifetime(source) {}  // the PKI's lock is held until the bundle is written
         for path in written { report.say(path) }
         try report.emit {

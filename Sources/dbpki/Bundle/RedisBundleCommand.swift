@@ -47,12 +47,15 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
     @Option(help: "Listen only on this address (writes 'bind' for redis-server, 'accept = ADDR:PORT' for stunnel).")
     var bind: String?
 
+    @OptionGroup(title: "Java") var javaStores: JavaStoreOptions
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
 
     func check() throws {
         try location.pki.check()
+        try javaStores.check()
         let version = try RedisBundle.parseVersion(redisVersion)
         for port in [tlsPort, plainPort].compactMap({ $0 }) where !(1...65535).contains(port) {
             throw ValidationError("port \(port) is not between 1 and 65535")
@@ -78,7 +81,9 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
             trustedCAsPEM: source.trustedCAsPEM, version: version, tlsPort: tlsPort,
             plainPort: plainPort, bindAddress: bind, client: client)
         let output = FilePaths.absolute(location.out)
-        let written = try bundle.files(outputDirectory: output).write(to: output)
+        var files = try bundle.files(outputDirectory: output)
+        try javaStores.add(to: &files, from: source)
+        let written = try files.write(to: output)
         withExtendedLifetime(source) {}  // the PKI's lock is held until the bundle is written
         for path in written { report.say(path) }
         try report.emit {
