@@ -103,3 +103,32 @@ struct PKCS12ConformanceTests {
             .count
     }
 }
+
+@Suite("Hostile PKCS#12 files are refused the same way on every engine")
+struct HostilePKCS12Tests {
+    @Test(
+        "a keystore whose MAC iteration count is raised to millions is refused before any engine derives",
+        arguments: EngineUnderTest.all)
+    func hostileMAC(engine: EngineUnderTest) throws {
+        let file = try PKCS12ConformanceTests.keystore(
+            try WebChain(engine), protection: .aes256, engine: engine.backend)
+        // MacData ends with iterations INTEGER: replace the file's last element with 0x7fffffff.
+        var reader = DERReader(file[...])
+        var pfx = DERReader(try reader.read(tag: 0x30).content)
+        let version = try pfx.read()
+        let authSafe = try pfx.read()
+        var mac = DERReader(try pfx.read(tag: 0x30).content)
+        let digest = try mac.read()
+        let salt = try mac.read()
+        let hostile = DERWriter.tlv(
+            0x30,
+            Array(version.encoded) + Array(authSafe.encoded)
+                + DERWriter.tlv(
+                    0x30, Array(digest.encoded) + Array(salt.encoded) + [0x02, 0x04, 0x7f, 0xff, 0xff, 0xff]))
+        let error = #expect(throws: PKIError.self) {
+            try PKCS12Contents(der: hostile, password: "s3cret", includeKey: false, using: engine.backend)
+        }
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message.contains("2147483647 iterations") == true)
+    }
+}

@@ -132,4 +132,81 @@ struct PKCS12CLITests {
             using: EngineUnderTest.all[0].backend)
         #expect(trust.certificates.count == 1)
     }
+
+    /// A PKI with keystores app.p12 (openssl) and db1.pfx (gnutls, legacy) in a folder beside a PEM certificate.
+    static func fleet() throws -> (scratch: ScratchFolder, pki: String, password: String, folder: String) {
+        let (scratch, pki, password) = try Self.pki("openssl")
+        let folder = scratch.file("fleet")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        try succeed(
+            ["export", "pkcs12", "app", "--dir", pki, "--out", folder + "/app.p12", "--password-file", password])
+        try succeed(
+            ["export", "pkcs12", "db1", "--dir", pki, "--out", folder + "/db1.pfx", "--password-file", password]
+                + ["--legacy", "--backend", "gnutls"])
+        try FileManager.default.copyItem(atPath: pki + "/issued/db1.crt", toPath: folder + "/db1.crt")
+        return (scratch, pki, password, folder)
+    }
+
+    @Test("inspect shows a keystore's certificates with its password, on both engines; a wrong one is exit 65")
+    func inspectKeystore() throws {
+        let (scratch, _, password, folder) = try Self.fleet()
+        defer { withExtendedLifetime(scratch) {} }
+        for backend in Self.backends {
+            let shown = try succeed(
+                ["inspect", folder + "/app.p12", "--password-file", password, "--json", "--backend", backend])
+            let certificates = try #require(try jsonObject(shown)["certificates"] as? [[String: Any]])
+            #expect(certificates.map { $0["subject"] as? String } == ["CN=app", "CN=P12 CA"])
+            #expect(!shown.stdout.contains("PRIVATE KEY"))
+            let wrong = try CLIRunner.run(["inspect", folder + "/db1.pfx", "--backend", backend])
+            #expect(wrong.status == 65 && wrong.stderr.contains("db1.pfx") && wrong.stderr.contains("password"))
+        }
+    }
+
+    @Test("audit of a folder with keystores it cannot open names each and exits 3, not 0 (issue 13)")
+    func auditUnopenedKeystores() throws {
+        let (scratch, _, password, folder) = try Self.fleet()
+        let truncated = Array(try InputFile.read(folder + "/app.p12").prefix(300))
+        _ = try scratch.write("fleet/broken.p12", truncated)
+        let blind = try CLIRunner.run(["audit", folder], environment: ["DBPKI_PASSWORD_FILE": ""])
+        #expect(blind.status == 3)
+        for name in ["app.p12", "db1.pfx", "broken.p12"] {
+            #expect(blind.stdout.contains("unreadable: \(folder)/\(name)"), "\(name) not named: \(blind.stdout)")
+        }
+        for backend in Self.backends {
+            let opened = try CLIRunner.run(
+                ["audit", folder, "--password-file", password, "--format", "json", "--backend", backend])
+            #expect(opened.status == 3, "only broken.p12 stays unreadable")
+            let report = try jsonObject(opened)
+            let certificates = try #require(report["certificates"] as? [[String: Any]])
+            #expect(Set(certificates.compactMap { $0["subject"] as? String }) == ["CN=app", "CN=db1", "CN=P12 CA"])
+            let db1 = try #require(certificates.first { $0["subject"] as? String == "CN=db1" })
+            #expect(Set(db1["locations"] as? [String] ?? []) == [folder + "/db1.crt", folder + "/db1.pfx"])
+        }
+        try FileManager.default.removeItem(atPath: folder + "/broken.p12")
+        let clean = try CLIRunner.run(["audit", folder, "--password-file", password])
+        #expect(clean.status == 0, "\(clean.stdout)")
+    }
+
+    @Test("verify bundle checks truststore.p12 like a PEM CA bundle, and refuses a keystore as a truststore")
+    func verifyTruststore() throws {
+        let (scratch, pki, password) = try Self.pki("openssl")
+        let out = scratch.file("out")
+        try succeed(
+            ["bundle", "redis", "db1", "--dir", pki, "--out", out, "--client-cert", "app", "--java"]
+                + ["--password-file", password])
+        for backend in ["openssl", "gnutls", "both"] {
+            try succeed(
+                ["verify", "bundle", out + "/truststore.p12", "--password-file", password, "--backend", backend]
+                    + ["--server-cert", pki + "/issued/db1.crt", "--host", "db1.example.com"])
+        }
+        let wrongHost = try CLIRunner.run(
+            ["verify", "bundle", out + "/truststore.p12", "--password-file", password]
+                + ["--server-cert", pki + "/issued/db1.crt", "--host", "db2.example.com"])
+        #expect(wrongHost.status == 1)
+        let noPassword = try CLIRunner.run(
+            ["verify", "bundle", out + "/truststore.p12"], environment: ["DBPKI_PASSWORD_FILE": ""])
+        #expect(noPassword.status == 1 && noPassword.stderr.contains("needs a password"))
+        let keystore = try CLIRunner.run(["verify", "bundle", out + "/app.p12", "--password-file", password])
+        #expect(keystore.status == 1 && keystore.stderr.contains("a private key in a truststore"))
+    }
 }
