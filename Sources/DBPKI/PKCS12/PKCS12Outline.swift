@@ -21,11 +21,17 @@ public enum PKCS12Outline {
     public static func check(_ der: [UInt8]) throws {
         do {
             try walk(der)
-        } catch let error as PKIError where error.message.hasPrefix("the PKCS#12") {
-            throw error
+        } catch let refusal as Refusal {
+            throw refusal.error
         } catch {
             throw PKIError(.invalidInput, "not a readable PKCS#12 file (\(error))")
         }
+    }
+
+    /// A refusal of the file as a whole, passed on as it is (a DER error inside is worded by ``check(_:)``).
+    private struct Refusal: Error {
+        var error: PKIError
+        init(_ code: PKIError.Code, _ message: String) { error = PKIError(code, message) }
     }
 
     private static func walk(_ der: [UInt8]) throws {
@@ -33,15 +39,14 @@ public enum PKCS12Outline {
         var pfx = DERReader(try outer.read(tag: 0x30).content)
         guard outer.isAtEnd else { throw PKIError(.invalidInput, "trailing bytes after the PFX") }
         guard Array(try pfx.read(tag: 0x02).content) == [3] else {
-            throw PKIError(.invalidInput, "the PKCS#12 file is not version 3")
+            throw Refusal(.invalidInput, "the PKCS#12 file is not version 3")
         }
         var authSafe = DERReader(try pfx.read(tag: 0x30).content)
         guard try oid(authSafe.read(tag: 0x06)) == PKCS12Encoding.dataOID else {
-            throw PKIError(
-                .unsupported, "the PKCS#12 file uses public-key integrity, which dbpki does not read")
+            throw Refusal(.unsupported, "the PKCS#12 file uses public-key integrity, which dbpki does not read")
         }
         guard !pfx.isAtEnd else {
-            throw PKIError(.invalidInput, "the PKCS#12 file has no MAC, so its integrity cannot be checked")
+            throw Refusal(.invalidInput, "the PKCS#12 file has no MAC, so its integrity cannot be checked")
         }
         var macData = DERReader(try pfx.read(tag: 0x30).content)
         _ = try macData.read(tag: 0x30)  // DigestInfo
@@ -87,13 +92,13 @@ public enum PKCS12Outline {
         do {
             try EncryptedKeyCost.check(DERWriter.tlv(0x30, algorithm + [0x04, 0x00]))
         } catch let error as PKIError {
-            throw PKIError(.invalidInput, "the PKCS#12 file's encryption: \(error.message)")
+            throw Refusal(.invalidInput, "the PKCS#12 file's encryption: \(error.message)")
         }
     }
 
     private static func cap(_ iterations: Int, _ what: String) throws {
         guard iterations <= EncryptedKeyCost.maximumIterations else {
-            throw PKIError(
+            throw Refusal(
                 .invalidInput,
                 "the PKCS#12 file's \(what) asks for \(iterations) iterations; dbpki refuses more than "
                     + "\(EncryptedKeyCost.maximumIterations) (a hostile file could make loading take hours)")
