@@ -129,9 +129,11 @@ extension OpenSSLBackend {
             }
             let owned = OpenSSLCertificate(certificate)
             let der = try DERCoding.encode("certificate") { i2d_X509(owned.pointer, $0) }
-            // The trust attribute is not reported: GnuTLS drops unknown bag attributes on import,
-            // and both engines must read a file the same way.
-            contents.certificates.append(.init(der: der, friendlyName: friendlyName, localKeyID: localKeyID))
+            let trustOID = try DERCoding.object(dottedOID: PKCS12Encoding.javaTrustedKeyUsageOID)
+            defer { ASN1_OBJECT_free(trustOID) }
+            let trusted = X509at_get_attr_by_OBJ(PKCS12_SAFEBAG_get0_attrs(bag), trustOID, -1) >= 0
+            contents.certificates.append(
+                .init(der: der, friendlyName: friendlyName, localKeyID: localKeyID, trustedForJava: trusted))
         case NID_pkcs8ShroudedKeyBag, NID_keyBag:
             guard includeKey else { return }
             guard contents.key == nil else { throw PKIError(.unsupported, "the PKCS#12 file holds more than one key") }

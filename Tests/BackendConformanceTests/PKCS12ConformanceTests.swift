@@ -47,6 +47,8 @@ struct PKCS12ConformanceTests {
         #expect(read.key == nil)
         #expect(read.certificates.map(\.der) == [chain.root.der, chain.intermediate.der])
         #expect(read.certificates.map(\.friendlyName) == ["root", "intermediate"])
+        let readsTrust = pair.checker.backend.capabilities.contains(.pkcs12TrustAttributes)
+        #expect(read.certificates.map(\.trustedForJava) == [readsTrust, readsTrust])
     }
 
     @Test("every truststore certificate bag carries Java's trust attribute", arguments: EngineUnderTest.all)

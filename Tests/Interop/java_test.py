@@ -141,9 +141,14 @@ class JavaTest(InteropTestCase):
         run(["openssl", "pkcs12", "-export", "-nokeys", "-in", os.path.join(pki, "ca.crt"), "-out", plain,
              "-passout", "file:" + self.password_file])
         self.assertIn("Your keystore contains 0 entries", self.keytool_list(plain))
+        refused = dbpki("verify", "bundle", plain, "--password-file", self.password_file, check=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("lacks Java's trust attribute", refused.stderr)
         out = os.path.join(self.tmp, "out")
         dbpki("bundle", "redis", "db1", "--dir", pki, "--out", out, "--java", "--password-file", self.password_file)
-        self.assertIn("Your keystore contains 1 entry", self.keytool_list(os.path.join(out, "truststore.p12")))
+        truststore = os.path.join(out, "truststore.p12")
+        self.assertIn("Your keystore contains 1 entry", self.keytool_list(truststore))
+        dbpki("verify", "bundle", truststore, "--password-file", self.password_file, "--backend", "both")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ public struct PKCS12Contents: Sendable {
         public var localKeyID: [UInt8]?
         /// True when the bag carries Java's trusted-key-usage attribute
         /// (``PKCS12Encoding/javaTrustedKeyUsageOID`` with anyExtendedKeyUsage): without it,
-        /// Java's `KeyStore` does not load a lone certificate as a trustedCertEntry. Written,
-        /// never read back: GnuTLS drops bag attributes it does not know when it imports a file,
-        /// so reading reports false on both engines.
+        /// Java's `KeyStore` does not load a lone certificate as a trustedCertEntry. Read back
+        /// only by an engine with ``EngineCapabilities/pkcs12TrustAttributes`` (GnuTLS drops bag
+        /// attributes it does not know, and reports false).
         public var trustedForJava: Bool
 
         /// Makes a certificate bag.

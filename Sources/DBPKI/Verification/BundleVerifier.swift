@@ -110,10 +110,15 @@ public struct BundleVerifier: Sendable {
 
     /// A PKCS#12 truststore (such as `bundle --java`'s truststore.p12) is judged as a PEM CA
     /// bundle is: it must open, hold no private key, and hold only CA certificates valid at ``time``.
+    /// Read by an engine that reads bag attributes when one is asked, each certificate must also
+    /// carry Java's trust attribute: without it Java's `KeyStore` skips the certificate, and a
+    /// truststore made by `openssl pkcs12 -export -nokeys` is empty to Java.
     private func checkTruststore(_ bytes: [UInt8], name: String, _ report: inout Report) {
+        let reader = engines.first { $0.capabilities.contains(.pkcs12TrustAttributes) }
         let contents: PKCS12Contents
         do {
-            contents = try PKCS12Contents(der: bytes, password: pkcs12Password, includeKey: true, using: engines[0])
+            contents = try PKCS12Contents(
+                der: bytes, password: pkcs12Password, includeKey: true, using: reader ?? engines[0])
         } catch let error as PKIError {
             report.problems.append("\(name): \(error.message)")
             return
@@ -131,6 +136,11 @@ public struct BundleVerifier: Sendable {
                 report.caCertificates.append(info)
             } else {
                 report.problems.append("\(name): \(info.subject) is not a CA certificate")
+            }
+            if reader != nil && !bag.trustedForJava {
+                report.problems.append(
+                    "\(name): \(info.subject) lacks Java's trust attribute (\(PKCS12Encoding.javaTrustedKeyUsageOID)), "
+                        + "so Java's KeyStore does not load it")
             }
             if let problem = ValidityRule.problem(with: info, at: time) {
                 report.problems.append("\(name): \(problem.message)")

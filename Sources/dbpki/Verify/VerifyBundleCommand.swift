@@ -15,7 +15,8 @@ struct VerifyBundleCommand: ParsableCommand, CheckedCommand {
             as with verify chain's LEAF, the first certificate in the file is the server's and any further ones are \
             its intermediates. A PKCS#12 truststore (truststore.p12 from 'bundle --java') is checked like a PEM \
             CA bundle: it must open with the password of --password-file (or of DBPKI_PASSWORD_FILE's file), \
-            hold no private key, and only CA certificates valid at --at.
+            hold no private key, and only CA certificates valid at --at, each carrying Java's trust attribute \
+            (without it Java loads nothing; read by OpenSSL, so with --backend gnutls alone it is not checked).
 
             --json prints one object, fit or not: path, fit_to_ship, problems (the unfit: lines), at (RFC 3339), \
             ca_certificates (subject, issuer, serial, not_after, fingerprint_sha256, as in 'dbpki list --json') \
