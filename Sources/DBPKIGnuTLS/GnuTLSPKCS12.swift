@@ -48,9 +48,7 @@ extension GnuTLSBackend {
         var saltSize = UInt32(salt.count)
         var iterations: UInt32 = 0
         let macInfo = gnutls_pkcs12_mac_info(pkcs12.handle, &macAlgorithm, &salt, &saltSize, &iterations, nil)
-        guard macInfo >= 0 else {
-            throw PKIError(.invalidInput, "the PKCS#12 file has no MAC, so its integrity cannot be checked")
-        }
+        try GnuTLSError.check(macInfo, "cannot read the PKCS#12 file's MAC", .invalidInput)
         let candidates: [String?] = (password ?? "").isEmpty ? [nil, ""] : [password]
         guard let usable = candidates.first(where: { gnutls_pkcs12_verify_mac(pkcs12.handle, $0) == 0 }) else {
             throw PKIError(

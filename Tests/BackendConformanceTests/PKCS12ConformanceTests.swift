@@ -133,4 +133,23 @@ struct HostilePKCS12Tests {
         #expect(error?.code == .invalidInput)
         #expect(error?.message.contains("2147483647 iterations") == true)
     }
+
+    @Test(
+        "a MAC under a digest dbpki does not know is refused by the core on every engine (GnuTLS leaked on it)",
+        arguments: EngineUnderTest.all)
+    func unknownMACDigest(engine: EngineUnderTest) throws {
+        let file = try PKCS12ConformanceTests.keystore(
+            try WebChain(engine), protection: .aes256, engine: engine.backend)
+        // SHA-256 is 2.16.840.1.101.3.4.2.1; the fuzzer's input changed its last arc (2.16.840.1.101.3.4.2.99 here).
+        let sha256: [UInt8] = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]
+        let start = try #require(
+            (0...(file.count - sha256.count)).last { file[$0..<($0 + sha256.count)].elementsEqual(sha256) })
+        var damaged = file
+        damaged[start + sha256.count - 1] = 99
+        let error = #expect(throws: PKIError.self) {
+            try PKCS12Contents(der: damaged, password: "s3cret", includeKey: false, using: engine.backend)
+        }
+        #expect(error?.code == .unsupported)
+        #expect(error?.message.contains("MAC uses the digest 2.16.840.1.101.3.4.2.99") == true)
+    }
 }

@@ -60,19 +60,15 @@ enum AuditFileDecoder {
         }
         // A keystore is never "not a certificate file": a fleet of .p12 files that cannot be opened
         // must not look like an empty, healthy folder.
-        if PKCS12Outline.looksLikePKCS12(bytes) || isPKCS12Name(path) { return .pkcs12(location: path, der: bytes) }
+        if PKCS12Outline.looksLikePKCS12(bytes) || PKCS12Outline.hasPKCS12Name(path) {
+            return .pkcs12(location: path, der: bytes)
+        }
         if DERReader.isSingleSequence(bytes) {
             // Inside a folder, a DER file that does not read as a certificate is reported only
             // when it has a certificate's outline (a DER key, say, is skipped).
             return .derCandidate(location: path, der: bytes, report: named || hasCertificateOutline(bytes))
         }
         return named ? .unreadable(bytes.isEmpty ? "empty file" : "not PEM, DER or zip") : .skipped
-    }
-
-    /// True for a name ending in `.p12` or `.pfx` (any case).
-    static func isPKCS12Name(_ path: String) -> Bool {
-        let lowered = path.lowercased()
-        return lowered.hasSuffix(".p12") || lowered.hasSuffix(".pfx")
     }
 
     /// SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }: tbsCertificate, signatureAlgorithm, signature.

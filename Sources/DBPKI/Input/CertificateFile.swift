@@ -34,7 +34,7 @@ public enum CertificateFile {
         -> [Found]
     {
         let bytes = try InputFile.read(path)
-        guard PKCS12Outline.looksLikePKCS12(bytes) || AuditFileDecoder.isPKCS12Name(path) else {
+        guard PKCS12Outline.looksLikePKCS12(bytes) || PKCS12Outline.hasPKCS12Name(path) else {
             return try certificates(at: path)
         }
         let contents = try PKIError.locating(path) {

@@ -54,7 +54,7 @@ public struct BundleVerifier: Sendable {
             } catch let error as PKIError {
                 report.problems.append("zip: \(error.message)")
             }
-        } else if PKCS12Outline.looksLikePKCS12(bytes) || AuditFileDecoder.isPKCS12Name(path) {
+        } else if PKCS12Outline.looksLikePKCS12(bytes) || PKCS12Outline.hasPKCS12Name(path) {
             checkTruststore(bytes, name: URL(fileURLWithPath: path).lastPathComponent, &report)
         } else {
             files = [(URL(fileURLWithPath: path).lastPathComponent, bytes)]
