@@ -19,6 +19,7 @@ let package = Package(
         .executableTarget(name: "FuzzCertificateDER", dependencies: engines),
         .executableTarget(name: "FuzzKeyDER", dependencies: engines),
         .executableTarget(name: "FuzzCRLDER", dependencies: engines),
+        .executableTarget(name: "FuzzPKCS12", dependencies: engines),
     ],
     swiftLanguageModes: [.v6]
 )

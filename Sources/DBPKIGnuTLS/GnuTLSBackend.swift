@@ -27,7 +27,7 @@ public struct GnuTLSBackend: PKIBackend {
     /// ``Engine/gnutls``.
     public var engine: Engine { .gnutls }
 
-    /// None: GnuTLS 3.7 cannot write CRL entry extensions.
+    /// None: GnuTLS 3.7 cannot write CRL entry extensions, and drops unknown PKCS#12 bag attributes.
     public var capabilities: EngineCapabilities { [] }
 
     /// `GnuTLS` and the linked library's version, such as `GnuTLS 3.7.9`.

@@ -13,8 +13,8 @@ public struct OpenSSLBackend: PKIBackend {
     /// ``Engine/openssl``.
     public var engine: Engine { .openssl }
 
-    /// OpenSSL writes CRL entry extensions.
-    public var capabilities: EngineCapabilities { [.crlEntryReasons] }
+    /// OpenSSL writes CRL entry extensions and reads every PKCS#12 bag attribute.
+    public var capabilities: EngineCapabilities { [.crlEntryReasons, .pkcs12TrustAttributes] }
 
     /// `OpenSSL_version(OPENSSL_VERSION)`, such as `OpenSSL 3.0.19 27 Jan 2026`.
     public var libraryVersion: String {

@@ -11,9 +11,11 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
         discussion: """
             Reads every certificate in the PKI directory (--dir, walked recursively: CA, issued and any history), \
             in the files and folders named (PEM with any number of certificates, DER, zips such as NAME-crt.zip, \
-            combined certificate+key PEM files; folders walked recursively, hidden entries such as the PKI's .lock \
-            and .staging skipped) and presented by TLS servers \
-            (--probe). Private keys are never read into the report. A certificate found several times (same \
+            combined certificate+key PEM files, PKCS#12 keystores and truststores (.p12, .pfx) opened with the \
+            password of --password-file or DBPKI_PASSWORD_FILE; folders walked recursively, hidden entries such \
+            as the PKI's .lock and .staging skipped) and presented by TLS servers \
+            (--probe). Private keys are never read into the report. A PKCS#12 file that cannot be opened (wrong \
+            or no password, damaged) is an unreadable input, even inside a folder. A certificate found several times (same \
             SHA-256 fingerprint) is reported once with all its locations.
 
             Stages, with A = --at (default now, UTC) and days left = floor((notAfter - A) / 86400 s):
@@ -139,6 +141,8 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
             """)
     var backend: EngineChoice = .openssl
 
+    @OptionGroup(title: "PKCS#12 inputs (.p12, .pfx)") var pkcs12Password: PasswordFileOption
+
     func check() throws {
         guard !directories.isEmpty || !files.isEmpty || !probe.isEmpty else {
             throw ValidationError(
@@ -166,6 +170,12 @@ struct AuditCommand: ParsableCommand, CheckedCommand {
         }
         let profileAudit = ProfileAudit(profile: profile.value)
         runner.profile = profileAudit.rules.isEmpty ? nil : profileAudit.profile
+        do {
+            runner.pkcs12Password = try pkcs12Password.password()
+        } catch let error as PKIError {
+            // audit keeps the monitoring exit codes: a password file it cannot use is a usage error.
+            throw ValidationError(CLIOutput.sentence(for: error))
+        }
         let inputs = directories.map(AuditInput.pkiDirectory) + files.map(AuditInput.path)
         let progress = AuditProgress()
         // The collection is handed over, not kept: the report alone holds the records while it is written.

@@ -22,7 +22,8 @@ struct DBPKICommand: ParsableCommand {
         version: DBPKIVersion.text,
         subcommands: [
             InitCommand.self, IssueCommand.self, SignCommand.self, RenewCommand.self, CACommand.self, ListCommand.self,
-            RevokeCommand.self, CRLCommand.self, DoctorCommand.self, BundleCommand.self, InspectCommand.self,
+            RevokeCommand.self, CRLCommand.self, DoctorCommand.self, BundleCommand.self, ExportCommand.self,
+            InspectCommand.self,
             AuditCommand.self, VerifyCommand.self, VersionCommand.self,
         ]
     )

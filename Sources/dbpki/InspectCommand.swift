@@ -5,10 +5,13 @@ import Foundation
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show every certificate in a PEM, DER or zip file.",
+        abstract: "Show every certificate in a PEM, DER, zip or PKCS#12 file.",
         discussion: """
             Prints each certificate's subject, issuer, serial, validity and days left, key, signature algorithm, \
-            names, key usages and SHA-256 fingerprint. Private keys in the file are skipped, never printed.
+            names, key usages and SHA-256 fingerprint. Private keys in the file are skipped, never printed. \
+            A PKCS#12 file (.p12, .pfx) is opened with the password of --password-file (or of the file \
+            DBPKI_PASSWORD_FILE names; without either, the empty password); its certificates are shown, its key \
+            is not decrypted.
 
             --json prints {"certificates": [...]} with, per certificate: location, subject, issuer, serial \
             (lowercase hex), not_before, not_after (RFC 3339, UTC), days_left, key, signature_algorithm, is_ca, \
@@ -22,7 +25,7 @@ struct InspectCommand: ParsableCommand {
             """ + ExitStatus.help("inspect")
     )
 
-    @Argument(help: "A PEM, DER or zip file.", completion: .file())
+    @Argument(help: "A PEM, DER, zip or PKCS#12 file.", completion: .file())
     var file: String
 
     @Flag(help: "Print JSON instead of text.")
@@ -31,12 +34,16 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Count days left from this RFC 3339 time instead of now.")
     var at: String?
 
+    @OptionGroup(title: "PKCS#12 files") var pkcs12Password: PasswordFileOption
+
     @OptionGroup var engine: EngineOptions
 
     func run() throws {
         let time = try at.map(RFC3339.parse) ?? Date()
         let backend = engine.backend.makeBackend()
-        let summaries = try CertificateFile.certificates(at: file).map {
+        let found = try CertificateFile.certificates(
+            at: file, pkcs12Password: try pkcs12Password.password(), using: backend)
+        let summaries = try found.map {
             CertificateSummary(try $0.parsed(by: backend), location: $0.location, at: time)
         }
         if json {

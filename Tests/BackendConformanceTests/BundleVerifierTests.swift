@@ -125,4 +125,43 @@ struct BundleVerifierTests {
         #expect(
             try both.check(path: other, serverCertificate: server.der).problems.contains { $0.contains("untrusted") })
     }
+
+    @Test(
+        "a PKCS#12 truststore is checked like a CA file; without Java's trust attribute it is unfit where an engine reads it",
+        arguments: EngineUnderTest.all)
+    func truststores(engine: EngineUnderTest) throws {
+        let pki = TestPKI(engine)
+        let root = try pki.root()
+        let client = try pki.issue(.client(name: "app"), by: root)
+        let folder = try ScratchFolder()
+        let good = try folder.write(
+            "truststore.p12",
+            try engine.backend.createPKCS12(.truststore([("ca", root.der)], protection: .aes256), password: "pw"))
+        var checker = verifier(engine)
+        checker.pkcs12Password = "pw"
+        #expect(try checker.check(path: good).problems == [])
+        #expect(try verifier(engine).check(path: good).problems.first?.contains("needs a password") == true)
+        // What `openssl pkcs12 -export -nokeys` writes: certificate bags without the attribute.
+        let plain = try folder.write(
+            "plain.p12",
+            try engine.backend.createPKCS12(
+                PKCS12Contents(key: nil, certificates: [.init(der: root.der, friendlyName: "ca")], protection: .aes256),
+                password: "pw"))
+        let bothEngines = BundleVerifier(engines: EngineUnderTest.all.map(\.backend), time: at)
+        var both = bothEngines
+        both.pkcs12Password = "pw"
+        #expect(try both.check(path: plain).problems.contains { $0.contains("lacks Java's trust attribute") })
+        let readsTrust = engine.backend.capabilities.contains(.pkcs12TrustAttributes)
+        #expect(try checker.check(path: plain).problems.isEmpty == !readsTrust)
+        let keystore = try folder.write(
+            "app.p12",
+            try engine.backend.createPKCS12(
+                try .keystore(
+                    name: "app", key: client.key, chain: [client.der, root.der], localKeyID: [1],
+                    protection: .aes256),
+                password: "pw"))
+        let problems = try checker.check(path: keystore).problems
+        #expect(problems.contains("app.p12: a private key in a truststore"))
+        #expect(problems.contains("app.p12: CN=app is not a CA certificate"))
+    }
 }

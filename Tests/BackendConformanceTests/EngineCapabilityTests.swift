@@ -23,4 +23,14 @@ struct EngineCapabilityTests {
         }
         #expect(engine.backend.capabilities.contains(.crlEntryReasons) == (engine.backend.engine == .openssl))
     }
+
+    @Test("an engine that declares it reads PKCS#12 trust attributes reads them", arguments: EngineUnderTest.all)
+    func pkcs12TrustAttributesAreHonest(engine: EngineUnderTest) throws {
+        let root = try TestPKI(engine).root()
+        let file = try engine.backend.createPKCS12(.truststore([("ca", root.der)], protection: .aes256), password: "p")
+        let read = try PKCS12Contents(der: file, password: "p", includeKey: false, using: engine.backend)
+        let declared = engine.backend.capabilities.contains(.pkcs12TrustAttributes)
+        #expect(read.certificates.map(\.trustedForJava) == [declared])
+        #expect(declared == (engine.backend.engine == .openssl))
+    }
 }

@@ -19,6 +19,12 @@ private struct UnderstatedEngine: PKIBackend {
     func exportEncryptedPrivateKey(_ key: PrivateKey, passphrase: String) throws -> [UInt8] {
         try base.exportEncryptedPrivateKey(key, passphrase: passphrase)
     }
+    func createPKCS12(_ contents: PKCS12Contents, password: String) throws -> [UInt8] {
+        try base.createPKCS12(contents, password: password)
+    }
+    func readPKCS12(der: [UInt8], password: String?, includeKey: Bool) throws -> PKCS12Contents {
+        try base.readPKCS12(der: der, password: password, includeKey: includeKey)
+    }
     func publicKeyInfo(of key: PrivateKey) throws -> [UInt8] { try base.publicKeyInfo(of: key) }
     func digest(_ algorithm: DigestAlgorithm, _ data: [UInt8]) throws -> [UInt8] { try base.digest(algorithm, data) }
     func createCertificate(_ request: CertificateRequest, issuer: [UInt8]?, signingKey: PrivateKey) throws -> [UInt8] {

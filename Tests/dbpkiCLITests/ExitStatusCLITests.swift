@@ -185,8 +185,25 @@ struct ExitStatusCLITests {
                 p(69, ["renew", "db1", "--dir", x.legacyKeys]),
                 p(74, ["renew", "db1", "--dir", x.lockedOut]),
             ]
-        case "ca", "bundle", "verify":
+        case "ca", "bundle", "verify", "export":
             return [p(0, [path]), p(64, [path, "nosuch"])]
+        case "export pkcs12":
+            // Any readable file's first line is a password: garbage.pem's is "garbage".
+            func export(_ name: String, _ dir: String, _ file: String, password: String? = x.garbage) -> [String] {
+                ["export", "pkcs12", name, "--dir", dir, "--out", file]
+                    + (password.map { ["--password-file", $0] } ?? [])
+            }
+            let p12 = x.scratch.file("db1.p12")
+            return [
+                p(0, export("db1", pki, p12)),
+                p(64, export("db1", pki, x.scratch.file("other.p12"), password: nil)),
+                p(65, export("db1", x.badCA, x.scratch.file("other.p12"))),
+                p(66, export("nosuch", pki, x.scratch.file("other.p12"))),
+                p(66, export("db1", pki, x.scratch.file("other.p12"), password: x.scratch.file("nosuch.txt"))),
+                p(69, export("db1", x.legacyKeys, x.scratch.file("other.p12"))),
+                p(73, export("db1", pki, p12)),
+                p(74, export("db1", pki, x.scratch.file("no-such-folder/db1.p12"))),
+            ]
         case "ca rollover":
             return [
                 p(0, ["ca", "rollover", "--dir", pki]),
@@ -311,8 +328,8 @@ struct ExitStatusCLITests {
 
     static let commands = [
         "", "init", "issue", "sign", "renew", "ca", "ca rollover", "ca change-password", "ca status", "ca retire-old",
-        "list", "revoke", "crl",
-        "doctor", "bundle", "bundle mongodb", "bundle redis", "inspect", "audit", "verify", "verify chain",
+        "list", "revoke", "crl", "doctor", "bundle", "bundle mongodb", "bundle redis", "export", "export pkcs12",
+        "inspect", "audit", "verify", "verify chain",
         "verify bundle", "version",
     ]
 

@@ -12,6 +12,9 @@ enum AuditFileDecoder {
         case skipped
         /// Should have held certificates and did not.
         case unreadable(String)
+        /// A PKCS#12 file (or one named `.p12`/`.pfx`): its certificates are read through an
+        /// engine with the audit's password; one that cannot be opened is always unreadable.
+        case pkcs12(location: String, der: [UInt8])
         /// One DER SEQUENCE that may or may not be a certificate; when it does not read as
         /// one, `report` says whether that is an unreadable input or a skipped file.
         case derCandidate(location: String, der: [UInt8], report: Bool)
@@ -54,6 +57,11 @@ enum AuditFileDecoder {
             } catch {
                 return .unreadable("bad PEM")
             }
+        }
+        // A keystore is never "not a certificate file": a fleet of .p12 files that cannot be opened
+        // must not look like an empty, healthy folder.
+        if PKCS12Outline.looksLikePKCS12(bytes) || PKCS12Outline.hasPKCS12Name(path) {
+            return .pkcs12(location: path, der: bytes)
         }
         if DERReader.isSingleSequence(bytes) {
             // Inside a folder, a DER file that does not read as a certificate is reported only

@@ -17,6 +17,8 @@ public struct AuditRunner: Sendable {
     /// The verification profile whose own certificate rules (those not in ``VerificationProfile/rfc5280``)
     /// judge each certificate as it is read (`audit --profile webpki`); nil for none.
     public var profile: VerificationProfile?
+    /// The password of the PKCS#12 files among the inputs; nil tries the empty password.
+    public var pkcs12Password: String?
 
     /// Makes a runner.
     public init(
@@ -142,6 +144,27 @@ public struct AuditRunner: Sendable {
             result.skipped = true
         case .unreadable(let reason):
             result.unreadable.append(UnreadableInput(input: file.path, reason: reason))
+        case .pkcs12(let location, let der):
+            do {
+                let contents = try PKCS12Contents(
+                    der: der, password: pkcs12Password, includeKey: false, using: backend)
+                if contents.certificates.isEmpty {
+                    result.unreadable.append(
+                        UnreadableInput(input: location, reason: "no certificate in the PKCS#12 file"))
+                }
+                for (number, bag) in contents.certificates.enumerated() {
+                    do {
+                        result.read.append(try certificate(bag.der, location: location))
+                    } catch {
+                        let message = (error as? PKIError)?.message ?? "\(error)"
+                        result.unreadable.append(
+                            UnreadableInput(input: location, reason: "certificate \(number + 1): \(message)"))
+                    }
+                }
+            } catch {
+                result.unreadable.append(
+                    UnreadableInput(input: location, reason: (error as? PKIError)?.message ?? "\(error)"))
+            }
         case .derCandidate(let location, let der, let report):
             do {
                 result.read.append(try certificate(der, location: location))

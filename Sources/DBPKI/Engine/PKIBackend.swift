@@ -68,4 +68,16 @@ public protocol PKIBackend: Sendable {
     /// self-signature; a signature that fails is reported in the result, not thrown, so the
     /// core decides what to do with it.
     func parseSigningRequest(der: [UInt8]) throws -> CertificateSigningRequest
+
+    /// Encodes a PKCS#12 file (PFX DER) of `contents`, encrypted and MAC-protected with
+    /// `password` under ``PKCS12Contents/protection``. The key goes into a shrouded key bag;
+    /// every certificate bag keeps its friendlyName, localKeyId and Java trust attributes.
+    func createPKCS12(_ contents: PKCS12Contents, password: String) throws -> [UInt8]
+
+    /// Decodes a PKCS#12 file: checks its MAC with `password` (nil: the empty password), then
+    /// returns its certificates (from clear and encrypted bags) and, only when `includeKey`,
+    /// its decrypted key. A wrong or missing password is
+    /// ``PKIError/Code-swift.struct/badPassphrase``. The core bounds the file's cost first:
+    /// read through ``PKCS12Contents/init(der:password:includeKey:using:)``.
+    func readPKCS12(der: [UInt8], password: String?, includeKey: Bool) throws -> PKCS12Contents
 }

@@ -27,6 +27,25 @@ public enum CertificateFile {
             .map { Found(location: path, der: $0) }
     }
 
+    /// Reads `path` as ``certificates(at:)`` does, and also a PKCS#12 file (or one named `.p12`
+    /// or `.pfx`): its certificates, from clear and encrypted bags, read by `engine` with
+    /// `pkcs12Password` (nil tries the empty password). One that cannot be opened throws.
+    public static func certificates(at path: String, pkcs12Password: String?, using engine: any PKIBackend) throws
+        -> [Found]
+    {
+        let bytes = try InputFile.read(path)
+        guard PKCS12Outline.looksLikePKCS12(bytes) || PKCS12Outline.hasPKCS12Name(path) else {
+            return try certificates(at: path)
+        }
+        let contents = try PKIError.locating(path) {
+            try PKCS12Contents(der: bytes, password: pkcs12Password, includeKey: false, using: engine)
+        }
+        guard !contents.certificates.isEmpty else {
+            throw PKIError(.invalidInput, "\(path): no certificate in the PKCS#12 file")
+        }
+        return contents.certificates.map { Found(location: path, der: $0.der) }
+    }
+
     /// The certificates in a zip's entries, each at `path!entry`, and the zip's problems
     /// (entries it refused); entries that hold no certificate are passed over. Throws when
     /// the archive itself cannot be read.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Checks a client download (a `-crt.zip` or a PEM file such as `MongoDB-CA.crt`)
+/// Checks a client download (a `-crt.zip`, a PEM file such as `MongoDB-CA.crt`, or a PKCS#12
+/// truststore such as `truststore.p12`)
 /// before it is uploaded or shipped, and names every problem it finds.
 ///
 /// Fit to ship means: readable; only PEM; every certificate a CA valid at the given
@@ -27,6 +28,8 @@ public struct BundleVerifier: Sendable {
     public let engines: [any PKIBackend]
     /// The time certificates must be valid at.
     public var time: Date
+    /// The password of a PKCS#12 truststore; nil tries the empty password.
+    public var pkcs12Password: String?
 
     /// A checker that parses with the first of `engines`, verifies on each, and judges
     /// validity at `time`.
@@ -53,6 +56,8 @@ public struct BundleVerifier: Sendable {
             } catch let error as PKIError {
                 report.problems.append("zip: \(error.message)")
             }
+        } else if PKCS12Outline.looksLikePKCS12(bytes) || PKCS12Outline.hasPKCS12Name(path) {
+            checkTruststore(bytes, name: URL(fileURLWithPath: path).lastPathComponent, &report)
         } else {
             files = [(URL(fileURLWithPath: path).lastPathComponent, bytes)]
         }
@@ -116,6 +121,46 @@ public struct BundleVerifier: Sendable {
             }
         }
         return report
+    }
+
+    /// A PKCS#12 truststore (such as `bundle --java`'s truststore.p12) is judged as a PEM CA
+    /// bundle is: it must open, hold no private key, and hold only CA certificates valid at ``time``.
+    /// Read by an engine that reads bag attributes when one is asked, each certificate must also
+    /// carry Java's trust attribute: without it Java's `KeyStore` skips the certificate, and a
+    /// truststore made by `openssl pkcs12 -export -nokeys` is empty to Java.
+    private func checkTruststore(_ bytes: [UInt8], name: String, _ report: inout Report) {
+        let reader = engines.first { $0.capabilities.contains(.pkcs12TrustAttributes) }
+        let contents: PKCS12Contents
+        do {
+            contents = try PKCS12Contents(
+                der: bytes, password: pkcs12Password, includeKey: true, using: reader ?? engines[0])
+        } catch let error as PKIError {
+            report.problems.append("\(name): \(error.message)")
+            return
+        } catch {
+            report.problems.append("\(name): \(error)")
+            return
+        }
+        if contents.key != nil { report.problems.append("\(name): a private key in a truststore") }
+        for bag in contents.certificates {
+            guard let info = try? engines[0].parseCertificate(der: bag.der) else {
+                report.problems.append("\(name): a certificate that cannot be parsed")
+                continue
+            }
+            if info.isCA {
+                report.caCertificates.append(info)
+            } else {
+                report.problems.append("\(name): \(info.subject) is not a CA certificate")
+            }
+            if reader != nil && !bag.trustedForJava {
+                report.problems.append(
+                    "\(name): \(info.subject) lacks Java's trust attribute (\(PKCS12Encoding.javaTrustedKeyUsageOID)), "
+                        + "so Java's KeyStore does not load it")
+            }
+            if let problem = ValidityRule.problem(with: info, at: time) {
+                report.problems.append("\(name): \(problem.message)")
+            }
+        }
     }
 
     /// Text outside the PEM blocks makes a download unfit whatever it is (a comment today, a

@@ -72,6 +72,8 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
             valueName: "dir"))
     var serverDir: String?
 
+    @OptionGroup(title: "Java") var javaStores: JavaStoreOptions
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
@@ -80,6 +82,7 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
 
     func check() throws {
         try location.pki.check()
+        try javaStores.check()
         _ = try MongoDBBundle.parseVersion(mongodbVersion)
         for client in clientCert { try PKIDirectory.validate(name: client) }
         if let duplicate = Dictionary(grouping: clientCert, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
@@ -103,7 +106,9 @@ struct MongoDBBundleCommand: ParsableCommand, CheckedCommand {
         if !x509Role.isEmpty { bundle.roles = try x509Role.map(MongoDBRole.parse) }
         bundle.serverDirectory = try serverDir.map(ConfigText.installDirectory)
         let output = FilePaths.absolute(location.out)
-        let written = try bundle.files(outputDirectory: output).write(to: output)
+        var files = try bundle.files(outputDirectory: output)
+        try javaStores.add(to: &files, from: source)
+        let written = try files.write(to: output)
         withExtendedLifetime(source) {}  // the PKI's lock is held until the bundle is written
         for path in written { report.say(path) }
         try report.emit {

@@ -55,6 +55,8 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
             valueName: "dir"))
     var serverDir: String?
 
+    @OptionGroup(title: "Java") var javaStores: JavaStoreOptions
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var engine: EngineOptions
@@ -63,6 +65,7 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
 
     func check() throws {
         try location.pki.check()
+        try javaStores.check()
         let version = try RedisBundle.parseVersion(redisVersion)
         for port in [tlsPort, plainPort].compactMap({ $0 }) where !(1...65535).contains(port) {
             throw ValidationError("port \(port) is not between 1 and 65535")
@@ -91,7 +94,9 @@ struct RedisBundleCommand: ParsableCommand, CheckedCommand {
             plainPort: plainPort, bindAddress: bind, client: client)
         bundle.serverDirectory = try serverDir.map(ConfigText.installDirectory)
         let output = FilePaths.absolute(location.out)
-        let written = try bundle.files(outputDirectory: output).write(to: output)
+        var files = try bundle.files(outputDirectory: output)
+        try javaStores.add(to: &files, from: source)
+        let written = try files.write(to: output)
         withExtendedLifetime(source) {}  // the PKI's lock is held until the bundle is written
         for path in written { report.say(path) }
         try report.emit {

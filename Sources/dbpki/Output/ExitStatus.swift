@@ -40,8 +40,8 @@ struct ExitStatus: Hashable, Sendable {
         "": [.ok("success, --help or --version"), .usage],
         "init": [
             .ok("the CA was created"), .usagePassword.because("a refused value, or --encrypt-key and no password"),
-            .dataErrorPKI.because("a --parent file does not match its inventory, or its key's password is wrong"),
-            .noPKIOrPassword.because("--parent is not a PKI directory, or the password file does not exist"),
+            .dataErrorPKI.because("--parent's files or key password are wrong"),
+            .noPKIOrPassword.because("no --parent PKI, or no password file"),
             .cantCreate.because("the PKI already has a CA"),
             .ioError, .software,
         ],
@@ -103,6 +103,12 @@ struct ExitStatus: Hashable, Sendable {
         "bundle redis": [
             .ok("the bundle was written"), .usage, .dataErrorPKI, .noPKI, .unavailableKey,
             .cantCreate.because("OUT or OUT/server is a file or a symbolic link"), .ioError, .software,
+        ],
+        "export": [.ok("help shown"), .usage],
+        "export pkcs12": [
+            .ok("the PKCS#12 file was written"), .usage.because("an unknown option, or no password file"),
+            .dataErrorPKI, .noPKI.because("no CA, no certificate NAME, or no password file"), .unavailableKey,
+            .cantCreate.because("FILE exists already (use --force)"), .ioError, .software,
         ],
         "inspect": [.ok("certificates shown"), .usage, .dataError, .noInput, .unavailable, .ioError, .software],
         "audit": [
