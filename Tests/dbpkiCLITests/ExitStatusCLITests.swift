@@ -188,8 +188,8 @@ struct ExitStatusCLITests {
         case "ca", "bundle", "verify", "export":
             return [p(0, [path]), p(64, [path, "nosuch"])]
         case "export pkcs12":
-            // Any readable file's first line is a password: garbage.pem's is "garbage".
-            func export(_ name: String, _ dir: String, _ file: String, password: String? = x.garbage) -> [String] {
+            // Any password file at mode 0600 will do.
+            func export(_ name: String, _ dir: String, _ file: String, password: String? = x.passwordFile) -> [String] {
                 ["export", "pkcs12", name, "--dir", dir, "--out", file]
                     + (password.map { ["--password-file", $0] } ?? [])
             }

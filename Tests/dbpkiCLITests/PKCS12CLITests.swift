@@ -14,7 +14,9 @@ struct PKCS12CLITests {
         try succeed(["init", "--dir", pki, "--name", "P12 CA", "--backend", backend])
         try succeed(["issue", "db1", "--dir", pki, "--dns", "db1.example.com", "--backend", backend])
         try succeed(["issue", "app", "--dir", pki, "--client", "--backend", backend])
-        return (scratch, pki, try scratch.write("pass.txt", "correct horse\nsecond line\n"))
+        let password = try scratch.write("pass.txt", "correct horse\nsecond line\n")
+        chmod(password, 0o600)  // a password file others may read is used with a warning line
+        return (scratch, pki, password)
     }
 
     @Test(

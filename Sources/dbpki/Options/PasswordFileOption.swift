@@ -8,7 +8,7 @@ import Foundation
 /// for every password dbpki takes.
 struct PasswordFileOption: ParsableArguments {
     /// The variable naming the password file when `--password-file` is not given.
-    static let environmentVariable = "DBPKI_PASSWORD_FILE"
+    static let environmentVariable = PasswordOption.environmentVariable
 
     @Option(
         help: "Read the password from the first line of this file (default: the file DBPKI_PASSWORD_FILE names).",
@@ -20,18 +20,12 @@ struct PasswordFileOption: ParsableArguments {
         passwordFile ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The password, or nil when no file is named. A named file that cannot be read is an
-    /// error; its first line must not be empty.
+    /// The password, or nil when no file is named. A named file is read as every password file
+    /// is (``PasswordOption/readFile(_:)``: its first line, not empty, a warning when others may
+    /// read it).
     func password() throws -> String? {
         guard let path else { return nil }
-        let bytes = try InputFile.read(path)
-        let firstLine = bytes.prefix { $0 != 0x0a }
-        let line = firstLine.last == 0x0d ? firstLine.dropLast() : firstLine[...]
-        guard !line.isEmpty else { throw PKIError(.invalidArgument, "\(path): the first line (the password) is empty") }
-        guard let text = String(validating: line, as: UTF8.self) else {
-            throw PKIError(.invalidInput, "\(path): the password is not UTF-8 text")
-        }
-        return text
+        return try PasswordOption.readFile(path).withText { $0 }
     }
 
     /// The password, for a command that cannot work without one.
