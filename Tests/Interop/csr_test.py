@@ -18,43 +18,9 @@ import socket
 import ssl
 import subprocess
 import tempfile
-import time
 import unittest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DBPKI = os.environ.get("DBPKI_BIN", os.path.join(ROOT, ".build", "debug", "dbpki"))
-BACKENDS = ["openssl", "gnutls"]
-TIMEOUT = 15
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode} before listening on {port}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {seconds}s")
-
-
-def run(args, check=True):
-    result = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def dbpki(*args, check=True):
-    return run([DBPKI, *args], check=check)
+from interop_test import BACKENDS, ROOT, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
 
 
 def read(path):
@@ -120,7 +86,7 @@ class SignedRequestTest(unittest.TestCase):
                                 f"tls-key-file {key}\ntls-ca-cert-file {ca}\ntls-auth-clients no\n"
                                 f"dir {work}\nsave \"\"\nappendonly no\n")
                     server, stop = self.start(["redis-server", conf])
-                    wait_for_port(port, server)
+                    wait_for_port(port, process=server)
                     cli = run(["timeout", "10", "redis-cli", "--tls", "--cacert", ca, "-h", "127.0.0.1",
                                "-p", str(port), "PING"], check=False)
                     self.assertEqual(cli.stdout.strip(), "PONG", cli.stderr)
@@ -149,7 +115,7 @@ class SignedRequestTest(unittest.TestCase):
                 port = free_port()
                 server, stop = self.start(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert",
                                            certificate, "-key", key, "-naccept", "4", "-quiet"])
-                wait_for_port(port, server)
+                wait_for_port(port, process=server)
                 result = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", ca,
                               "-verify_return_error", "-verify_ip", "127.0.0.1"], check=False)
                 self.assertEqual(result.returncode, 0, result.stdout[-600:] + result.stderr[-600:])

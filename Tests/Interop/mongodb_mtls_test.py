@@ -35,15 +35,12 @@ import ssl
 import stat
 import subprocess
 import tempfile
-import time
 import unittest
 
 import yaml
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DBPKI = os.environ.get("DBPKI_BIN", os.path.join(ROOT, ".build", "debug", "dbpki"))
-BACKENDS = ["openssl", "gnutls"]
-TIMEOUT = 15
+from interop_test import BACKENDS, ROOT, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
+
 
 # Clients and their --subject: plain, with every RFC 2253 special, and non-ASCII.
 CLIENTS = {
@@ -51,36 +48,6 @@ CLIENTS = {
     "odd": r"O=\#Hash\+Plus,OU=semi\;colon \<x\> \"q\" back\\slash,L=\ lead and trail\ ",
     "uni": "O=Zürich Äpfel AG,OU=Apps",
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode} before listening on {port}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {seconds}s")
-
-
-def run(args, check=True):
-    result = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def dbpki(*args, check=True):
-    return run([DBPKI, *args], check=check)
 
 
 def x509_users(path):
@@ -136,7 +103,7 @@ class MongoDBMutualTLSTest(unittest.TestCase):
                     server.wait(timeout=5)
 
         self.addCleanup(stop)
-        wait_for_port(port, server)
+        wait_for_port(port, process=server)
         return port
 
     def get(self, port, ca, certfile=None):

@@ -14,46 +14,12 @@ Run: DBPKI_BIN=$PWD/.build/debug/dbpki python3 -m unittest Tests/Interop/server_
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import unittest
 import zipfile
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DBPKI = os.environ.get("DBPKI_BIN", os.path.join(ROOT, ".build", "debug", "dbpki"))
-TIMEOUT = 15
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode} before listening on {port}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {seconds}s")
-
-
-def run(args, check=True):
-    result = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def dbpki(*args):
-    return run([DBPKI, *args])
+from interop_test import ROOT, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
 
 
 class ServerDirTest(unittest.TestCase):
@@ -106,7 +72,7 @@ class ServerDirTest(unittest.TestCase):
         with open(conf) as f:
             self.assertIn(f'tls-cert-file "{installed}/db1.crt"', f.read())
         server = self.start(["redis-server", conf, "--dir", self.tmp, "--save", "", "--appendonly", "no"])
-        wait_for_port(port, server)
+        wait_for_port(port, process=server)
         self.assertEqual(self.ping(port, client), "PONG")
         self.assertNotEqual(self.ping(port, client, with_cert=False), "PONG")
 
@@ -125,9 +91,9 @@ class ServerDirTest(unittest.TestCase):
             f.write(f"foreground = yes\npid =\noutput = {self.tmp}/stunnel.log\n" + conf)
         plain = self.start(["redis-server", "--port", str(plain_port), "--bind", "127.0.0.1", "--dir", self.tmp,
                             "--save", "", "--appendonly", "no"])
-        wait_for_port(plain_port, plain)
+        wait_for_port(plain_port, process=plain)
         proxy = self.start([stunnel, run_conf])
-        wait_for_port(tls_port, proxy)
+        wait_for_port(tls_port, process=proxy)
         self.assertEqual(self.ping(tls_port, client), "PONG")
         self.assertNotEqual(self.ping(tls_port, client, with_cert=False), "PONG")
 
