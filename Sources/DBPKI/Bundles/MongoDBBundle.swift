@@ -4,16 +4,18 @@
 /// x.509 authentication looks up; with a cluster member certificate, mongod's `clusterFile`
 /// and the `security.clusterAuthMode: x509` snippet.
 public struct MongoDBBundle: Sendable {
-    /// A client certificate: what its driver's `tlsCertificateKeyFile` takes, and its subject.
-    public struct Client: Sendable {
-        /// The certificate's name (the file stem of `CLIENT.pem`).
+    /// A certificate with its key in one PEM, named by its subject as mongod reads it: what a
+    /// client driver's `tlsCertificateKeyFile` takes (a ``Client``), and what mongod presents
+    /// to the other members of its replica set or cluster (its ``Member`` `clusterFile`).
+    public struct CertificateHolder: Sendable {
+        /// The certificate's name (the file stem of `CLIENT.pem` or `server/MEMBER.pem`).
         public var name: String
         /// The certificate, any intermediates, then the key (PEM).
         public var certificateKeyPEM: String
-        /// The subject as mongod reads it: the x.509 user's name.
+        /// The subject as mongod reads it: for a client, the x.509 user's name.
         public var subject: MongoDBSubject
 
-        /// Makes a client.
+        /// Makes a holder.
         public init(name: String, certificateKeyPEM: String, subject: MongoDBSubject) {
             self.name = name
             self.certificateKeyPEM = certificateKeyPEM
@@ -21,22 +23,10 @@ public struct MongoDBBundle: Sendable {
         }
     }
 
-    /// The certificate mongod presents to the other members of its replica set or cluster.
-    public struct Member: Sendable {
-        /// The certificate's name (the file stem of `server/MEMBER.pem`).
-        public var name: String
-        /// The certificate, any intermediates, then the key (PEM).
-        public var certificateKeyPEM: String
-        /// The subject as mongod reads it.
-        public var subject: MongoDBSubject
-
-        /// Makes a member.
-        public init(name: String, certificateKeyPEM: String, subject: MongoDBSubject) {
-            self.name = name
-            self.certificateKeyPEM = certificateKeyPEM
-            self.subject = subject
-        }
-    }
+    /// A client certificate (mutual TLS, x.509 authentication).
+    public typealias Client = CertificateHolder
+    /// A cluster member's certificate (`net.tls.clusterFile`).
+    public typealias Member = CertificateHolder
 
     /// Versions dbpki writes configuration for; older ones have no usable TLS settings.
     public static let supportedVersions = ["4.0", "4.2", "4.4", "5.0", "6.0", "7.0"].compactMap(ServerVersion.init)
