@@ -36,6 +36,8 @@ public struct CLIRunner {
     /// Starts `process`, one start at a time in this test process: Foundation's `Process.run()`
     /// crashed (SIGSEGV in a memcpy inside it) when the suites, running in parallel, started
     /// children at the same moment. Waiting for a child is not serialized, only starting one.
+    /// (The crash came back with thousands of descriptors open: see ``PipeReader``, which now
+    /// closes each pipe it drained.)
     public static func launch(_ process: Process) throws {
         launching.lock()
         defer { launching.unlock() }

@@ -23,6 +23,11 @@ final class PipeReader: @unchecked Sendable {
                     break
                 }
             }
+            // The reader owns its end: Foundation's Process keeps its Pipes (and their descriptors)
+            // alive after the child is gone, and a test run of thousands of children reached 5,000
+            // open descriptors, past which Process.run() itself crashed (a memcpy while it walked
+            // the descriptors to close in the child).
+            try? handle.close()
             done.signal()
         }
     }
