@@ -216,8 +216,10 @@ struct SignCommand: ParsableCommand, CheckedCommand {
             report.say("its validity ends with this PKI's CA (\(RFC3339.format(made.info.notAfter)))")
         }
         report.say("  \(path)")
-        report.say(
-            "  for the key of the request \(csr); import it with: dbpki init --dir SUB --import \(out) --root ROOTCERT")
+        // A root signed it: its own ca.crt is the anchor. Under an intermediate, the root is the last of root.crt.
+        let anchor = made.chainAbove.count == 1 ? store.directory.caCertificatePath : "ROOTCERT"
+        report.say("  for the key of the request \(csr); import it with:")
+        report.say("  dbpki init --dir SUB --import \(out) --root \(anchor)")
         try report.emit {
             let record = try store.inventory.records(serial: made.info.serialHex).first {
                 $0.fingerprint == made.info.fingerprintHex
