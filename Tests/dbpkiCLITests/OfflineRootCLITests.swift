@@ -21,7 +21,8 @@ struct OfflineRootCLITests {
     ) throws -> CLIRunner.Outcome {
         let outcome = try CLIRunner.run(arguments, environment: environment)
         #expect(outcome.status == status, "\(arguments): \(outcome.status) \(outcome.stderr)")
-        let lines = outcome.stderr.split(separator: "\n")
+        // A notice that opening the PKI finished or rolled back an interrupted operation may come first.
+        let lines = outcome.stderr.split(separator: "\n").filter { !$0.hasPrefix("dbpki: ") }
         #expect(lines.count == 1 && lines[0].hasPrefix("error: "), "\(arguments): \(outcome.stderr)")
         #expect(words.isEmpty || outcome.stderr.contains(words), "\(arguments): \(outcome.stderr)")
         return outcome
@@ -272,5 +273,57 @@ struct OfflineRootCLITests {
             "sign", request, "--dir", root, "--ca", "--out", scratch.file("sub.crt"), "--password-file", password,
         ])
         #expect(signed.stdout.contains("its validity ends with this PKI's CA"), "\(signed.stdout)")
+    }
+
+    @Test(
+        "init --import killed at any step leaves SUB waiting (before its commit point) or finished by the next command",
+        arguments: [
+            ("init-import.after-stage", false), ("init-import.after-journal", true), ("init-import.after-move-1", true),
+            ("init-import.after-move-2", true),
+        ])
+    func importKilled(point: String, rollsForward: Bool) throws {
+        let scratch = try ScratchFolder()
+        let (root, sub, request) = try start(scratch, root: "openssl", sub: "gnutls")
+        let certificate = scratch.file("sub.crt")
+        try succeed(["sign", request, "--dir", root, "--ca", "--out", certificate])
+        let before = snapshot(sub)
+        let importing = ["init", "--dir", sub, "--import", certificate, "--root", root + "/ca.crt"]
+        let killed = try CLIRunner.run(importing, environment: ["DBPKI_FAILPOINT": point])
+        #expect(killed.killedBySignal && killed.status == SIGKILL, "\(killed.stderr)")
+        if rollsForward {
+            try refuse(64, importing, saying: "has its CA certificate already")
+        } else {
+            #expect(
+                snapshot(sub).filter { !$0.key.hasPrefix(".staging/") && !$0.key.hasPrefix("inventory") }
+                    .keys.sorted() == before.filter { !$0.key.hasPrefix("inventory") }.keys.sorted())
+            try refuse(66, ["issue", "db1", "--dir", sub, "--dns", "db1.example.com"], saying: "waiting for its CA")
+            try succeed(importing)
+        }
+        try succeed(["doctor", "--dir", sub])
+        try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com"])
+        #expect(
+            try String(contentsOfFile: sub + "/root.crt", encoding: .utf8)
+                == String(contentsOfFile: root + "/ca.crt", encoding: .utf8))
+    }
+
+    @Test("sign --ca killed before its commit point records nothing; after it, the next command finishes the record")
+    func signKilled() throws {
+        let scratch = try ScratchFolder()
+        let (root, _, request) = try start(scratch, root: "gnutls", sub: "openssl")
+        let certificate = scratch.file("sub.crt")
+        let signing = ["sign", request, "--dir", root, "--ca", "--out", certificate]
+        let early = try CLIRunner.run(signing, environment: ["DBPKI_FAILPOINT": "sign-intermediate.after-stage"])
+        #expect(early.killedBySignal, "\(early.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: certificate))
+        #expect(try records(root).filter { $0["kind"] as? String == "ca" }.count == 1)
+        let late = try CLIRunner.run(signing, environment: ["DBPKI_FAILPOINT": "sign-intermediate.after-journal"])
+        #expect(late.killedBySignal, "\(late.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: certificate))
+        // Recorded: the next command in ROOT moves its copy into place, and doctor agrees.
+        let listed = try records(root).filter { $0["kind"] as? String == "ca" && $0["status"] as? String == "active" }
+        #expect(listed.count == 2)
+        try succeed(["doctor", "--dir", root])
+        let copies = try FileManager.default.contentsOfDirectory(atPath: root + "/intermediates")
+        #expect(copies.count == 1)
     }
 }
