@@ -122,7 +122,12 @@ struct OfflineRootCLITests {
         let (root, sub, request) = try start(scratch, root: rootEngine, sub: subEngine)
         let certificate = scratch.file("sub.crt")
         try succeed(["sign", request, "--dir", root, "--ca", "--out", certificate, "--backend", rootEngine])
-        try succeed(["init", "--dir", sub, "--import", certificate, "--root", root + "/ca.crt", "--backend", subEngine])
+        let imported = try succeed([
+            "init", "--dir", sub, "--import", certificate, "--root", root + "/ca.crt", "--backend", subEngine, "--json",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
+        #expect(object["kind"] as? String == "ca" && object["issuer"] as? String == "CN=Offline Root,O=Acme")
+        #expect(Set(object["files"] as? [String] ?? []) == [sub + "/ca.crt", sub + "/root.crt"])
         try succeed(["issue", "app", "--dir", sub, "--client", "--backend", subEngine])
         let verified = try CLIRunner.run([
             "verify", "chain", sub + "/issued/app.crt", "--trust", root + "/ca.crt", "--purpose", "client",
@@ -273,6 +278,12 @@ struct OfflineRootCLITests {
             "sign", request, "--dir", root, "--ca", "--out", scratch.file("sub.crt"), "--password-file", password,
         ])
         #expect(signed.stdout.contains("its validity ends with this PKI's CA"), "\(signed.stdout)")
+        // A leaf signed from a request opens the encrypted key the same way (before, sign had no --password-file).
+        let host = try SigningRequestFiles.write(.good(keyType: "ecdsa-p256"), name: "host", in: scratch)
+        try refuse(
+            64, ["sign", host, "--dir", root, "db1", "--dns", "db1.example.com"],
+            saying: "encrypted", environment: ["DBPKI_PASSWORD_FILE": ""])
+        try succeed(["sign", host, "--dir", root, "db1", "--dns", "db1.example.com", "--password-file", password])
     }
 
     @Test(
