@@ -47,8 +47,8 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             at 600,000 iterations, AES-256-CBC; either engine reads what the other wrote). The password is the \
             first line of --password-file FILE, else of the file DBPKI_PASSWORD_FILE names, else it is asked \
             twice on the terminal without echo; with none of these init refuses (exit 64) and writes nothing. It \
-            is never taken from the command line. Every command that signs (issue, renew, crl, ca rollover) then \
-            asks for it the same way; 'dbpki ca change-password' changes it. A lost password is a lost CA: keep \
+            is never taken from the command line. Every command that signs (issue, sign, renew, crl, ca \
+            rollover) then asks for it the same way; 'dbpki ca change-password' changes it. A lost password is a lost CA: keep \
             it where the CA's owners can recover it.
 
             Examples:
