@@ -286,6 +286,28 @@ struct OfflineRootCLITests {
         try succeed(["sign", host, "--dir", root, "db1", "--dns", "db1.example.com", "--password-file", password])
     }
 
+    @Test("a SUB whose key was encrypted at --csr-out imports with its password, and refuses without one")
+    func encryptedSubKey() throws {
+        let scratch = try ScratchFolder()
+        let root = scratch.file("root")
+        let sub = scratch.file("sub")
+        let password = try scratch.write("sub.pass", "issuing-ca-password\n")
+        chmod(password, 0o600)
+        try succeed(["init", "--dir", root, "--name", "Offline Root"])
+        let request = scratch.file("sub.csr")
+        try succeed([
+            "init", "--dir", sub, "--name", "Sub", "--csr-out", request, "--encrypt-key", "--password-file", password,
+        ])
+        let certificate = scratch.file("sub.crt")
+        try succeed(["sign", request, "--dir", root, "--ca", "--out", certificate])
+        let importing = ["init", "--dir", sub, "--import", certificate, "--root", root + "/ca.crt"]
+        let before = snapshot(sub)
+        try refuse(64, importing, saying: "encrypted", environment: ["DBPKI_PASSWORD_FILE": ""])
+        #expect(snapshot(sub) == before)
+        try succeed(importing + ["--password-file", password])
+        try succeed(["issue", "db1", "--dir", sub, "--dns", "db1.example.com", "--password-file", password])
+    }
+
     @Test(
         "init --import killed at any step leaves SUB waiting (before its commit point) or finished by the next command",
         arguments: [
