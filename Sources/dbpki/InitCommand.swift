@@ -30,6 +30,15 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             length above would be exceeded (ROOT's CA made with --path-len 0 cannot have intermediates below it). \
             Both directories change together or neither does.
 
+            --import CERT --root ROOTCERT completes such a PKI once the root signed its request ('dbpki sign \
+            REQUEST --dir ROOT --ca --out CERT' on the root's host): CERT's first certificate must be a CA \
+            certificate (cA TRUE, keyCertSign) for PKI/ca.key's key that chains to ROOTCERT, a self-signed CA, \
+            through CERT's other certificates; otherwise nothing changes and init exits 1 with the reasons. \
+            PKI/ca.crt is then that certificate and PKI/root.crt the certificates above it up to ROOTCERT, as with \
+            --parent, and the PKI issues from now on (PKI/ca.csr stays: it is public). Only a PKI waiting for its \
+            certificate imports one; no --name, --subject, --key-type, --days or --encrypt-key (they were chosen at \
+            --csr-out); an encrypted PKI/ca.key opens with --password-file.
+
             --json prints the CA's record, with the keys of 'dbpki list --json' (name, kind, serial, issuer, \
             subject, not_before, not_after, status, fingerprint_sha256, certificate_path, key_path, ...), and \
             files: every path written.
@@ -38,8 +47,8 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             at 600,000 iterations, AES-256-CBC; either engine reads what the other wrote). The password is the \
             first line of --password-file FILE, else of the file DBPKI_PASSWORD_FILE names, else it is asked \
             twice on the terminal without echo; with none of these init refuses (exit 64) and writes nothing. It \
-            is never taken from the command line. Every command that signs (issue, renew, crl, ca rollover) then \
-            asks for it the same way; 'dbpki ca change-password' changes it. A lost password is a lost CA: keep \
+            is never taken from the command line. Every command that signs (issue, sign, renew, crl, ca \
+            rollover) then asks for it the same way; 'dbpki ca change-password' changes it. A lost password is a lost CA: keep \
             it where the CA's owners can recover it.
 
             Examples:
@@ -49,14 +58,17 @@ struct InitCommand: ParsableCommand, CheckedCommand {
               $ dbpki init --dir pki --name "Example DB CA" --encrypt-key --password-file ~/.dbpki-pass
               $ dbpki init --dir issuing --name "Example Issuing CA 1" --parent pki
               created intermediate CA 'CN=Example Issuing CA 1' (EC P-256) in issuing, signed by 'CN=Example DB CA', valid until 2036-11-22T12:00:00Z
+              $ dbpki init --dir issuing --name "Example Issuing CA 1" --csr-out issuing.csr
+              $ dbpki sign issuing.csr --dir root --ca --out issuing.crt     # on the root's host
+              $ dbpki init --dir issuing --import issuing.crt --root root.crt
 
             """ + ExitStatus.help("init")
     )
 
     @OptionGroup var pki: PKIDirectoryOption
 
-    @Option(help: "The CA's common name, such as \"Example DB CA\".")
-    var name: String
+    @Option(help: "The CA's common name, such as \"Example DB CA\" (not with --import).")
+    var name: String?
 
     @OptionGroup var subject: SubjectOption
 
@@ -81,6 +93,19 @@ struct InitCommand: ParsableCommand, CheckedCommand {
             valueName: "file"), completion: .file())
     var csrOut: String?
 
+    @Option(
+        name: .customLong("import"),
+        help: ArgumentHelp(
+            "Complete a PKI made with --csr-out: its CA certificate (then any intermediates above it), signed elsewhere.",
+            valueName: "cert"), completion: .file())
+    var importFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --import: the root CA certificate the imported one must chain to.", valueName: "rootcert"),
+        completion: .file())
+    var root: String?
+
     @Flag(help: "Encrypt the CA key (PKCS#8: PBES2, PBKDF2-HMAC-SHA256 at 600,000 iterations, AES-256).")
     var encryptKey = false
 
@@ -92,6 +117,11 @@ struct InitCommand: ParsableCommand, CheckedCommand {
 
     func check() throws {
         try pki.check()
+        if importFile != nil || root != nil {
+            try checkImport()
+            return
+        }
+        guard let name else { throw ValidationError("missing --name: the CA's common name") }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
         if let days, days < 1 || days > 36_500 { throw ValidationError("--days must be between 1 and 36500") }
         if let pathLen {
@@ -124,7 +154,29 @@ struct InitCommand: ParsableCommand, CheckedCommand {
         }
     }
 
+    /// `--import`: everything else was chosen when the request was made.
+    private func checkImport() throws {
+        guard importFile != nil else { throw ValidationError("--root is for --import (the root the import chains to)") }
+        guard root != nil else { throw ValidationError("--import needs --root ROOTCERT: the root it must chain to") }
+        let chosen: [(String, Bool)] = [
+            ("--name", name != nil), ("--subject", subject.subject != nil), ("--days", days != nil),
+            ("--parent", parent != nil), ("--path-len", pathLen != nil), ("--csr-out", csrOut != nil),
+            ("--encrypt-key", encryptKey), ("--key-type", keyTypeGiven),
+        ]
+        if let (flag, _) = chosen.first(where: \.1) {
+            throw ValidationError("\(flag) does not go with --import: the CA's key and name were made with --csr-out")
+        }
+    }
+
+    /// True when --key-type was written (it has a default, so compare with it).
+    private var keyTypeGiven: Bool { keyType != .ecdsaP256 }
+
     func run() throws {
+        if let importFile, let root {
+            try runImport(certificate: importFile, root: root)
+            return
+        }
+        let name = self.name ?? ""
         let dir = try pki.path()
         // Checked before the directory is created, so a bad name leaves nothing behind.
         let under = try subject.attributes()
@@ -157,6 +209,7 @@ struct InitCommand: ParsableCommand, CheckedCommand {
     /// `--csr-out`: the key and a request, no certificate; the request is written to FILE after
     /// the PKI recorded it (it stays at PKI/ca.csr too, should FILE fail).
     private func requestCertificate(store: PKIStore, dir: String, under: DistinguishedName, to file: String) throws {
+        let name = self.name ?? ""
         let request = try store.createPendingCA(name: name, keyType: keyType, under: under)
         let pem = PEM.encode(label: "CERTIFICATE REQUEST", der: request)
         try AtomicFile.write(pem, to: file, mode: AtomicFile.publicMode, overwrite: false)
@@ -180,6 +233,7 @@ struct InitCommand: ParsableCommand, CheckedCommand {
 
     /// `--parent`: both directories locked, the intermediate signed and installed.
     private func runIntermediate(dir: String, parent: String, under: DistinguishedName) throws {
+        let name = self.name ?? ""
         // The parent's CA key may be encrypted: --password-file (or DBPKI_PASSWORD_FILE, or a prompt) opens it.
         let parentKeys = KeyStore(newKeys: .plain, password: try password.source())
         let (site, root) = try IntermediateSite.open(PKIDirectory(dir), parent: PKIDirectory(parent)) {
@@ -198,6 +252,37 @@ struct InitCommand: ParsableCommand, CheckedCommand {
         try report.emit {
             let sub = try engine.openStore(dir)
             return try ReportOptions.record(sub.inventory.ca(.current), in: sub.directory, files: made.files)
+        }
+    }
+
+    /// `--import`: the certificate checked against the PKI's key and the root, then installed;
+    /// a refusal is an answer (exit 1), and leaves the PKI as it was.
+    private func runImport(certificate: String, root: String) throws {
+        let dir = try pki.path()
+        let certificates = try InputFile.decode(certificate, CertificateDecoder.certificates(from:))
+        let roots = try InputFile.decode(root, CertificateDecoder.certificates(from:))
+        guard roots.count == 1 else {
+            throw PKIError(
+                .invalidInput, "\(root): holds \(roots.count) certificates; --root takes the one root CA certificate")
+        }
+        guard SymbolicLink.exists(PKIDirectory(dir).inventoryPath) else {
+            throw PKIError(
+                .invalidArgument, "\(dir) is not a PKI waiting for its CA certificate (make one with --csr-out)")
+        }
+        let store = try engine.openStore(dir, keyStore: KeyStore(newKeys: .plain, password: try password.source()))
+        let outcome = try store.importCACertificate(certificates, root: roots[0])
+        guard let info = outcome.info else {
+            CLIOutput.error(
+                "\(certificate) is not imported into \(dir): " + outcome.refusals.joined(separator: "; "))
+            throw ExitCode(1)
+        }
+        let issuer = outcome.chainAbove.first?.subject ?? ""
+        report.say(
+            "imported intermediate CA '\(info.subject)' (\(info.publicKey)) into \(dir), signed by '\(issuer)', "
+                + "valid until \(RFC3339.format(info.notAfter))")
+        for file in outcome.files { report.say("  \(file)") }
+        try report.emit {
+            try ReportOptions.record(store.inventory.ca(.current), in: store.directory, files: outcome.files)
         }
     }
 }

@@ -1,4 +1,5 @@
-"""Interop tests for a two-level PKI: root -> intermediate (dbpki init --parent) -> server and client.
+"""Interop tests for a two-level PKI: root -> intermediate (dbpki init --parent, or the offline
+flow: init --csr-out, sign --ca, init --import) -> server and client.
 
 Real peers get the files dbpki writes in the intermediate's PKI, and every client trusts only
 the root certificate (ROOT/ca.crt), so a handshake succeeds only when the server (or the client,
@@ -121,6 +122,41 @@ class HierarchyRedisTest(HierarchyTestCase):
                 r = redis.Redis(host="127.0.0.1", port=port, ssl=True, ssl_ca_certs=root_ca,
                                 ssl_certfile=auth[1], ssl_keyfile=auth[3], socket_timeout=5,
                                 socket_connect_timeout=5)
+                self.assertTrue(r.ping())
+                r.close()
+                server.stop()
+
+    def test_an_offline_signed_intermediate_serves_redis_clients_that_trust_only_the_root(self):
+        """init --csr-out, sign --ca (the root's host), init --import, then TLS and mutual TLS."""
+        for sub_engine, root_engine in (("openssl", "openssl"), ("gnutls", "gnutls"), ("openssl", "gnutls")):
+            with self.subTest(sub=sub_engine, root=root_engine):
+                tag = f"{sub_engine}-{root_engine}"
+                root = os.path.join(self.tmp, f"offline-root-{tag}")
+                sub = os.path.join(self.tmp, f"offline-sub-{tag}")
+                request = os.path.join(self.tmp, f"offline-{tag}.csr")
+                signed = os.path.join(self.tmp, f"offline-{tag}.crt")
+                dbpki("init", "--dir", root, "--name", f"Offline Root ({tag})", "--backend", root_engine)
+                dbpki("init", "--dir", sub, "--name", f"Offline Issuing CA ({tag})", "--subject", "O=Acme",
+                      "--csr-out", request, "--backend", sub_engine)
+                dbpki("sign", request, "--dir", root, "--ca", "--out", signed, "--backend", root_engine)
+                root_ca = os.path.join(root, "ca.crt")
+                dbpki("init", "--dir", sub, "--import", signed, "--root", root_ca, "--backend", sub_engine)
+                dbpki("issue", "db1", "--dir", sub, "--dns", "localhost", "--ip", "127.0.0.1",
+                      "--backend", sub_engine)
+                dbpki("issue", "app", "--dir", sub, "--client", "--backend", sub_engine)
+                out = os.path.join(self.tmp, f"offline-redis-{tag}")
+                port = free_port()
+                dbpki("bundle", "redis", "db1", "--dir", sub, "--out", out, "--tls-port", str(port),
+                      "--bind", "127.0.0.1", "--client-cert", "app", "--backend", sub_engine)
+                client = self.unzip(os.path.join(out, "db1-crt.zip"))
+                server = self.start_redis(os.path.join(out, "server", "redis-tls.conf"))
+                wait_for_port(port, process=server.process)
+                auth = ("--cert", os.path.join(client, "app.crt"), "--key", os.path.join(client, "app.key"))
+                self.assertEqual(self.redis_cli(port, root_ca, *auth).stdout.strip(), "PONG")
+                self.assertNotEqual(self.redis_cli(port, root_ca).stdout.strip(), "PONG")
+                r = redis.Redis(host="localhost", port=port, ssl=True, ssl_ca_certs=root_ca,
+                                ssl_check_hostname=True, ssl_certfile=auth[1], ssl_keyfile=auth[3],
+                                socket_timeout=5, socket_connect_timeout=5)
                 self.assertTrue(r.ping())
                 r.close()
                 server.stop()

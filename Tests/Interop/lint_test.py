@@ -110,6 +110,31 @@ class LinterTest(unittest.TestCase):
                 self.assertClean(os.path.join(pki, "issued", "db1.crt"), f"a renewed server ({backend})")
                 self.assertClean(os.path.join(pki, "ca.crt"), f"a rolled-over root ({backend})")
 
+    def test_intermediates_online_and_offline_and_the_leaves_under_them_are_clean_on_both_engines(self):
+        for backend in BACKENDS:
+            with self.subTest(backend=backend):
+                tmp = self.tmp.name
+                root, online, offline = (os.path.join(tmp, f"{n}-{backend}") for n in ("root", "online", "offline"))
+                dbpki("init", "--dir", root, "--name", "Lint Root", "--subject", "O=Acme", "--backend", backend)
+                dbpki("init", "--dir", online, "--name", "Lint Online CA", "--parent", root,
+                      "--subject", "O=Acme,OU=Databases", "--backend", backend)
+                dbpki("issue", "db1", "--dir", online, "--dns", "db1.example.com", "--backend", backend)
+                request = os.path.join(tmp, f"offline-{backend}.csr")
+                signed = os.path.join(tmp, f"offline-{backend}.crt")
+                dbpki("init", "--dir", offline, "--name", "Lint Offline CA", "--subject", "O=Acme",
+                      "--csr-out", request, "--backend", backend)
+                dbpki("sign", request, "--dir", root, "--ca", "--out", signed, "--backend", backend)
+                dbpki("init", "--dir", offline, "--import", signed, "--root", os.path.join(root, "ca.crt"),
+                      "--backend", backend)
+                host_key, host_csr = (os.path.join(tmp, f"host-{backend}.{e}") for e in ("key", "csr"))
+                run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                     "-keyout", host_key, "-subj", "/CN=db2", "-out", host_csr])
+                dbpki("sign", host_csr, "--dir", offline, "db2", "--dns", "db2.example.com", "--backend", backend)
+                self.assertClean(os.path.join(online, "ca.crt"), f"an online intermediate ({backend})")
+                self.assertClean(os.path.join(online, "issued", "db1.crt"), f"a leaf under it ({backend})")
+                self.assertClean(signed, f"an offline-signed intermediate ({backend})")
+                self.assertClean(os.path.join(offline, "issued", "db2.crt"), f"a CSR-signed leaf under it ({backend})")
+
 
 if __name__ == "__main__":
     unittest.main()

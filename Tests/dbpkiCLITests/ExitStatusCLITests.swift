@@ -141,6 +141,15 @@ struct ExitStatusCLITests {
         case "init":
             return [
                 p(0, ["init", "--dir", x.scratch.file("new"), "--name", "New CA"]),
+                p(
+                    0,
+                    ["init", "--dir", x.scratch.file("waiting"), "--name", "W", "--csr-out", x.scratch.file("w.csr")]),
+                p(
+                    1,
+                    [
+                        "init", "--dir", x.scratch.file("waiting"), "--import", pki + "/ca.crt", "--root",
+                        pki + "/ca.crt",
+                    ]),
                 p(64, ["init", "--dir", x.scratch.file("other"), "--name", "CA", "--days", "0"]),
                 p(64, ["init", "--name", "CA"]),
                 p(
@@ -169,6 +178,8 @@ struct ExitStatusCLITests {
             return [
                 p(0, ["sign", csr, "--dir", pki, "db4", "--dns", "db4.example.com"]),
                 p(64, ["sign", csr, "--dir", pki, "db5"]),
+                p(64, ["sign", csr, "--dir", pki, "--ca"]),
+                p(65, ["sign", csr, "--dir", pki, "--ca", "--out", out]),
                 p(65, ["sign", x.garbage, "--dir", pki, "db5", "--dns", "db5.example.com"]),
                 p(66, ["sign", csr, "--dir", x.empty, "db5", "--dns", "db5.example.com"]),
                 p(69, ["sign", csr, "--dir", x.legacyKeys, "db5", "--dns", "db5.example.com"]),

@@ -11,6 +11,13 @@ public struct CreatedIntermediate: Sendable {
     public var cappedByParent: Bool
     /// Every file written in the intermediate's directory and the parent's.
     public var files: [String]
+
+    /// What is handed to the intermediate's operator when its key lives elsewhere (`sign --ca`):
+    /// the certificate, then the certificates above it that are not self-signed (the root is
+    /// given separately, as the trust anchor the import checks against).
+    public var certificateWithIntermediates: [[UInt8]] {
+        [info.der] + chainAbove.filter { !$0.isSelfIssued }.map(\.der)
+    }
 }
 
 extension PKIStore {
@@ -132,34 +139,8 @@ extension PKIStore {
         at site: IntermediateSite, name: String, keyType: KeyType, days: Int, pathLength: Int,
         under: DistinguishedName
     ) throws -> CreatedIntermediate {
-        guard (0...Self.maximumPathLength).contains(pathLength) else {
-            throw PKIError(
-                .invalidArgument, "a path length must be between 0 and \(Self.maximumPathLength), not \(pathLength)")
-        }
         let sub = site.directory
-        let authority = try currentAuthority()
-        let date = now
-        guard authority.info.notAfter > date, authority.info.notBefore <= date else {
-            throw PKIError(
-                .invalidArgument,
-                "the CA of \(directory.path) ('\(authority.info.subject)') is valid from "
-                    + "\(RFC3339.format(authority.info.notBefore)) until \(RFC3339.format(authority.info.notAfter)): "
-                    + "it cannot sign at \(RFC3339.format(date))",
-                remedy: Remedy(.rolloverCA, directory: directory.path))
-        }
-        let above = [authority.certificate] + (try chainAbove())
-        let aboveInfo = try above.map { try backend.parseCertificate(der: $0) }
-        for (depth, ca) in aboveInfo.enumerated() {
-            guard let limit = ca.pathLengthConstraint else { continue }
-            // Below this CA: the CAs between it and the new one, the new one, and up to pathLength below that.
-            guard depth + 1 + pathLength <= limit else {
-                throw PKIError(
-                    .invalidArgument,
-                    "'\(ca.subject)' allows \(limit) CA\(limit == 1 ? "" : "s") below it (pathLenConstraint "
-                        + "\(limit)); a new intermediate under \(directory.path) (path length \(pathLength)) "
-                        + "would put \(depth + 1 + pathLength) there")
-            }
-        }
+        let (authority, above, aboveInfo, date) = try authorityForIntermediate(pathLength: pathLength)
         let profile = CertificateProfile.intermediateCA(
             name: name, pathLength: pathLength, days: days, under: under)
         try profile.subject.validate()
@@ -205,10 +186,8 @@ extension PKIStore {
             try AtomicFile.write(file.bytes, to: sub.absolute(path), mode: file.mode, overwrite: false)
             subMoves.append(FileMove(from: path, to: file.destination, sha256: try subJournal.sha256(file.bytes)))
         }
-        let subRecord = InventoryRecord(
-            certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.intermediateCA.rawValue,
-            issuerFingerprint: authority.info.fingerprintHex, caRole: .current, certificatePath: "ca.crt",
-            keyPath: "ca.key", recordedAt: date)
+        let subRecord = Self.intermediateCARecord(
+            info, name: name, issuerFingerprint: authority.info.fingerprintHex, at: date)
         let inventoryPath = "\(PKIDirectory.stagingFolder)/\(tag)\(Self.handedOverInventorySuffix)"
         staged.append(inventoryPath)
         let subInventory = try Inventory(path: sub.absolute(inventoryPath))
@@ -231,17 +210,11 @@ extension PKIStore {
             handedOver: true)
 
         // The commit point: this PKI records the intermediate and hands its inventory over.
-        let copyPath = "\(PKIDirectory.intermediatesFolder)/\(info.serialHex).crt"
-        let record = InventoryRecord(
-            certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.intermediateCA.rawValue,
-            issuerFingerprint: authority.info.fingerprintHex, certificatePath: copyPath, keyPath: nil,
-            recordedAt: date)
+        let (copy, record) = signedIntermediateRecord(info, name: name, authority: authority, at: date)
         do {
             try commit(
                 kind: "init-intermediate", summary: "intermediate CA \(info.subject) in \(sub.path)", archives: [],
-                newFiles: [
-                    NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: copyPath)
-                ], at: date, changes: [.insert(record)], handovers: [handover])
+                newFiles: [copy], at: date, changes: [.insert(record)], handovers: [handover])
         } catch let error as PKIError where error.remedy?.action == .finishedByNextCommand {
             // Recorded: the staged files belong to the journal now.
             handedOver = true
@@ -258,6 +231,70 @@ extension PKIStore {
         }
         return CreatedIntermediate(
             info: info, chainAbove: aboveInfo, cappedByParent: asked > authority.info.notAfter,
-            files: [sub.caCertificatePath, sub.caKeyPath, sub.chainAbovePath, directory.absolute(copyPath)])
+            files: [sub.caCertificatePath, sub.caKeyPath, sub.chainAbovePath, directory.absolute(copy.destination)])
+    }
+
+    /// This PKI's current CA, checked fit to sign an intermediate that may have `pathLength`
+    /// CAs below it, with the certificates above it (the CA first) and the time of signing.
+    /// Refused when `pathLength` is out of range, when the CA has expired (or is not valid
+    /// yet), or when a `pathLenConstraint` at or above it would be exceeded. `init --parent`
+    /// and `sign --ca` both ask here, so both refuse alike.
+    func authorityForIntermediate(pathLength: Int) throws -> (
+        authority: SigningAuthority, above: [[UInt8]], aboveInfo: [CertificateInfo], date: Date
+    ) {
+        guard (0...Self.maximumPathLength).contains(pathLength) else {
+            throw PKIError(
+                .invalidArgument, "a path length must be between 0 and \(Self.maximumPathLength), not \(pathLength)")
+        }
+        let authority = try currentAuthority()
+        let date = now
+        guard authority.info.notAfter > date, authority.info.notBefore <= date else {
+            throw PKIError(
+                .invalidArgument,
+                "the CA of \(directory.path) ('\(authority.info.subject)') is valid from "
+                    + "\(RFC3339.format(authority.info.notBefore)) until \(RFC3339.format(authority.info.notAfter)): "
+                    + "it cannot sign at \(RFC3339.format(date))",
+                remedy: Remedy(.rolloverCA, directory: directory.path))
+        }
+        let above = [authority.certificate] + (try chainAbove())
+        let aboveInfo = try above.map { try backend.parseCertificate(der: $0) }
+        for (depth, ca) in aboveInfo.enumerated() {
+            guard let limit = ca.pathLengthConstraint else { continue }
+            // Below this CA: the CAs between it and the new one, the new one, and up to pathLength below that.
+            guard depth + 1 + pathLength <= limit else {
+                throw PKIError(
+                    .invalidArgument,
+                    "'\(ca.subject)' allows \(limit) CA\(limit == 1 ? "" : "s") below it (pathLenConstraint "
+                        + "\(limit)); a new intermediate under \(directory.path) (path length \(pathLength)) "
+                        + "would put \(depth + 1 + pathLength) there")
+            }
+        }
+        return (authority, above, aboveInfo, date)
+    }
+
+    /// How the PKI that signed an intermediate records it (kind `ca`, listed, revocable, on its
+    /// CRL) and the copy it keeps at `intermediates/SERIAL.crt`.
+    func signedIntermediateRecord(
+        _ info: CertificateInfo, name: String, authority: SigningAuthority, at date: Date
+    ) -> (copy: NewFile, record: InventoryRecord) {
+        let copyPath = "\(PKIDirectory.intermediatesFolder)/\(info.serialHex).crt"
+        let record = InventoryRecord(
+            certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.intermediateCA.rawValue,
+            issuerFingerprint: authority.info.fingerprintHex, certificatePath: copyPath, keyPath: nil,
+            recordedAt: date)
+        return (
+            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: copyPath), record
+        )
+    }
+
+    /// How an intermediate records its own CA: the current CA at `ca.crt` and `ca.key`, with
+    /// the intermediate profile (so doctor, rollover and adoption know it has a chain above).
+    static func intermediateCARecord(
+        _ info: CertificateInfo, name: String, issuerFingerprint: String, at date: Date
+    ) -> InventoryRecord {
+        InventoryRecord(
+            certificate: info, name: name, kind: .ca, profile: CertificateProfile.Role.intermediateCA.rawValue,
+            issuerFingerprint: issuerFingerprint, caRole: .current, certificatePath: "ca.crt", keyPath: "ca.key",
+            recordedAt: date)
     }
 }

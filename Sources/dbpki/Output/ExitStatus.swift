@@ -39,7 +39,9 @@ struct ExitStatus: Hashable, Sendable {
     static let table: [String: [ExitStatus]] = [
         "": [.ok("success, --help or --version"), .usage],
         "init": [
-            .ok("the CA was created"), .usagePassword.because("a refused value, or --encrypt-key and no password"),
+            .ok("the CA was created (or imported)"),
+            .no("--import refused: another key, not a CA, or no chain to --root"),
+            .usagePassword.because("a refused value, or --encrypt-key and no password"),
             .dataErrorPKI.because("--parent's files or key password are wrong"),
             .noPKIOrPassword.because("no --parent PKI, or no password file"),
             .cantCreate.because("the PKI already has a CA"),
@@ -53,7 +55,7 @@ struct ExitStatus: Hashable, Sendable {
         ],
         "sign": [
             .ok("the certificate was signed"), .usage,
-            .dataError.because("a request that is not PKCS#10, forged, weak or for a CA"),
+            .dataError.because("a request not PKCS#10, forged, weak, or for a CA (without --ca)"),
             .noInput.because("no request file, no CA in the PKI directory"), .unavailableKey,
             .cantCreate.because("NAME is issued already"), .ioError, .software,
         ],
