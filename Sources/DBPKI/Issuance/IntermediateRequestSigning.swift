@@ -7,14 +7,7 @@ extension CertificateSigningRequest {
     /// ``checkForLeaf()`` refuses it for a leaf, so a server's request signed with `--ca` by
     /// mistake does not turn a database host's key into a CA; `init --csr-out` asks for it.
     public func checkForCA() throws {
-        guard signatureVerifies else {
-            throw PKIError(
-                .invalidInput, "the request's signature does not verify: it was altered, or not signed by its key")
-        }
-        if publicKey.isWeak {
-            throw PKIError(
-                .invalidInput, "the request's key (\(publicKey)) is weaker than RSA-2048 or P-256 and is not signed")
-        }
+        try checkProofAndStrength()
         guard requestsCA else {
             throw PKIError(
                 .invalidInput,

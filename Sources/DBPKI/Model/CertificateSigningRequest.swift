@@ -47,6 +47,17 @@ public struct CertificateSigningRequest: Sendable, Hashable {
     /// a key weaker than RSA-2048 or P-256 (``PublicKeyDescription/isWeak``), or a request
     /// for a CA certificate (a leaf profile would silently drop what was asked for).
     public func checkForLeaf() throws {
+        try checkProofAndStrength()
+        if requestsCA {
+            throw PKIError(
+                .invalidInput,
+                "the request asks for a CA certificate (basicConstraints cA TRUE); it is not signed as a leaf")
+        }
+    }
+
+    /// The checks every signing starts with: the signature verifies (the requester holds the
+    /// key) and the key is at least RSA-2048 or P-256.
+    func checkProofAndStrength() throws {
         guard signatureVerifies else {
             throw PKIError(
                 .invalidInput, "the request's signature does not verify: it was altered, or not signed by its key")
@@ -54,11 +65,6 @@ public struct CertificateSigningRequest: Sendable, Hashable {
         if publicKey.isWeak {
             throw PKIError(
                 .invalidInput, "the request's key (\(publicKey)) is weaker than RSA-2048 or P-256 and is not signed")
-        }
-        if requestsCA {
-            throw PKIError(
-                .invalidInput,
-                "the request asks for a CA certificate (basicConstraints cA TRUE); it is not signed as a leaf")
         }
     }
 }

@@ -97,15 +97,7 @@ extension PKIStore {
             certificate: info, name: newName, kind: .ca, profile: CertificateProfile.Role.intermediateCA.rawValue,
             issuerFingerprint: parentAuthority.info.fingerprintHex, caRole: .current, certificatePath: "ca.crt",
             keyPath: "ca.key", recordedAt: date)
-        let files = [
-            NewFile(
-                bytes: try keyStore.fileContents(for: key, using: backend), mode: AtomicFile.privateMode,
-                destination: "ca.key"),
-            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
-            NewFile(
-                bytes: Array(BundleMaterial.pem(above).utf8), mode: AtomicFile.publicMode,
-                destination: PKIDirectory.chainAboveFile),
-        ]
+        let files = try intermediateFiles(key: key, certificate: info, above: above)
 
         // This PKI's side, prepared in full before the parent commits: the new files staged here,
         // and a copy of this inventory with the changes and a pending operation making the renames.

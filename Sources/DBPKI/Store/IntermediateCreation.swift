@@ -35,6 +35,20 @@ extension PKIStore {
         return try InputFile.decode(path, CertificateDecoder.certificates(from:))
     }
 
+    /// The files an intermediate CA is installed as: its key (`ca.key`, written by this store's
+    /// key store), its certificate (`ca.crt`) and the certificates above it (`root.crt`).
+    func intermediateFiles(key: PrivateKey, certificate info: CertificateInfo, above: [[UInt8]]) throws -> [NewFile] {
+        [
+            NewFile(
+                bytes: try keyStore.fileContents(for: key, using: backend), mode: AtomicFile.privateMode,
+                destination: "ca.key"),
+            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
+            NewFile(
+                bytes: Array(BundleMaterial.pem(above).utf8), mode: AtomicFile.publicMode,
+                destination: PKIDirectory.chainAboveFile),
+        ]
+    }
+
     /// The intermediates a leaf signed by `authority` is shipped with (`issued/NAME.crt` after
     /// the leaf, and so every server file and client certificate made from it): `authority`
     /// and the intermediates above it, never a root; none for a root CA.
@@ -161,15 +175,7 @@ extension PKIStore {
         // The intermediate's files and inventory, staged in its own directory.
         let subJournal = FileJournal(root: sub.path, sha256: journal.sha256)
         let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let subFiles: [NewFile] = [
-            NewFile(
-                bytes: try keyStore.fileContents(for: key, using: backend), mode: AtomicFile.privateMode,
-                destination: "ca.key"),
-            NewFile(bytes: Self.certificatePEM(info.der), mode: AtomicFile.publicMode, destination: "ca.crt"),
-            NewFile(
-                bytes: Array(BundleMaterial.pem(above).utf8), mode: AtomicFile.publicMode,
-                destination: PKIDirectory.chainAboveFile),
-        ]
+        let subFiles = try intermediateFiles(key: key, certificate: info, above: above)
         var staged = [String]()
         var handedOver = false
         defer {
