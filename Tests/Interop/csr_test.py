@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import unittest
 
-from interop_test import BACKENDS, ROOT, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
+from interop_test import BACKENDS, ROOT, Service, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
 
 
 def read(path):
@@ -32,23 +32,6 @@ class SignedRequestTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="dbpki-csr-")
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-
-    def start(self, args):
-        process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-        def stop():
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
-            for stream in (process.stdin, process.stderr):
-                stream.close()
-
-        self.addCleanup(stop)
-        return process, stop
 
     def host_request(self, folder, key_spec):
         """What the database host does: its own key (never copied) and a request for it."""
@@ -85,8 +68,8 @@ class SignedRequestTest(unittest.TestCase):
                         f.write(f"port 0\nbind 127.0.0.1\ntls-port {port}\ntls-cert-file {certificate}\n"
                                 f"tls-key-file {key}\ntls-ca-cert-file {ca}\ntls-auth-clients no\n"
                                 f"dir {work}\nsave \"\"\nappendonly no\n")
-                    server, stop = self.start(["redis-server", conf])
-                    wait_for_port(port, process=server)
+                    server = Service(self, ["redis-server", conf], stdin=subprocess.PIPE)
+                    wait_for_port(port, process=server.process)
                     cli = run(["timeout", "10", "redis-cli", "--tls", "--cacert", ca, "-h", "127.0.0.1",
                                "-p", str(port), "PING"], check=False)
                     self.assertEqual(cli.stdout.strip(), "PONG", cli.stderr)
@@ -96,7 +79,7 @@ class SignedRequestTest(unittest.TestCase):
                     dbpki("init", "--dir", stranger, "--name", "Unrelated CA", "--backend", backend)
                     with self.assertRaises(ssl.SSLError):
                         self.python_ssl(os.path.join(stranger, "ca.crt"), port)
-                    stop()
+                    server.stop()
 
     def test_a_renewed_certificate_still_pairs_with_the_hosts_key(self):
         for backend in BACKENDS:
@@ -113,15 +96,15 @@ class SignedRequestTest(unittest.TestCase):
                 self.assertNotEqual(read(certificate), first)
                 ca = os.path.join(pki, "ca.crt")
                 port = free_port()
-                server, stop = self.start(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert",
-                                           certificate, "-key", key, "-naccept", "4", "-quiet"])
-                wait_for_port(port, process=server)
+                server = Service(self, ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", certificate,
+                                         "-key", key, "-naccept", "4", "-quiet"], stdin=subprocess.PIPE)
+                wait_for_port(port, process=server.process)
                 result = run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", ca,
                               "-verify_return_error", "-verify_ip", "127.0.0.1"], check=False)
                 self.assertEqual(result.returncode, 0, result.stdout[-600:] + result.stderr[-600:])
                 self.assertIn("Verify return code: 0 (ok)", result.stdout)
                 self.assertTrue(self.python_ssl(ca, port).startswith("TLS"))
-                stop()
+                server.stop()
 
 
 if __name__ == "__main__":

@@ -66,12 +66,12 @@ class Service:
     """A background process stopped when the test ends."""
 
     def __init__(self, test, args, **kwargs):
-        self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs
-        )
+        options = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, **kwargs}
+        self.process = subprocess.Popen(args, **options)
         test.addCleanup(self.stop)
 
     def stop(self):
+        """Terminates the process (killed after 5 s) and closes the pipes it was given; safe to call twice."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -79,6 +79,9 @@ class Service:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None and not stream.closed:
+                stream.close()
 
 
 class InteropTestCase(unittest.TestCase):

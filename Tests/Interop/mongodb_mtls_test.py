@@ -39,7 +39,7 @@ import unittest
 
 import yaml
 
-from interop_test import BACKENDS, ROOT, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
+from interop_test import BACKENDS, ROOT, Service, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
 
 
 # Clients and their --subject: plain, with every RFC 2253 special, and non-ASCII.
@@ -87,23 +87,13 @@ class MongoDBMutualTLSTest(unittest.TestCase):
         self.assertNotIn("allowConnectionsWithoutCertificates", net)
         self.assertEqual(net["mode"], "requireTLS")
         port = free_port()
-        server = subprocess.Popen(
+        server = Service(
+            self,
             ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", net["certificateKeyFile"],
              "-key", net["certificateKeyFile"], "-CAfile", net["CAFile"], "-Verify", "1",
              "-verify_return_error", "-www", "-naccept", "50", "-quiet"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        def stop():
-            if server.poll() is None:
-                server.terminate()
-                try:
-                    server.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait(timeout=5)
-
-        self.addCleanup(stop)
-        wait_for_port(port, process=server)
+            stderr=subprocess.DEVNULL)
+        wait_for_port(port, process=server.process)
         return port
 
     def get(self, port, ca, certfile=None):

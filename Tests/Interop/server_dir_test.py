@@ -19,29 +19,13 @@ import tempfile
 import unittest
 import zipfile
 
-from interop_test import ROOT, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
+from interop_test import ROOT, Service, dbpki, free_port, run, wait_for_port  # functions only: no test class is imported
 
 
 class ServerDirTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="dbpki-server-dir-")
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-
-    def start(self, args):
-        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-
-        def stop():
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
-
-        self.addCleanup(stop)
-        return process
 
     def bundle(self, version, tls_port, plain_port):
         pki = os.path.join(self.tmp, f"pki-{version}")
@@ -71,8 +55,9 @@ class ServerDirTest(unittest.TestCase):
         conf = os.path.join(installed, "redis-tls.conf")
         with open(conf) as f:
             self.assertIn(f'tls-cert-file "{installed}/db1.crt"', f.read())
-        server = self.start(["redis-server", conf, "--dir", self.tmp, "--save", "", "--appendonly", "no"])
-        wait_for_port(port, process=server)
+        server = Service(self, ["redis-server", conf, "--dir", self.tmp, "--save", "", "--appendonly", "no"],
+                         stderr=subprocess.DEVNULL)
+        wait_for_port(port, process=server.process)
         self.assertEqual(self.ping(port, client), "PONG")
         self.assertNotEqual(self.ping(port, client, with_cert=False), "PONG")
 
@@ -89,11 +74,11 @@ class ServerDirTest(unittest.TestCase):
         run_conf = os.path.join(self.tmp, "stunnel-run.conf")
         with open(run_conf, "w") as f:
             f.write(f"foreground = yes\npid =\noutput = {self.tmp}/stunnel.log\n" + conf)
-        plain = self.start(["redis-server", "--port", str(plain_port), "--bind", "127.0.0.1", "--dir", self.tmp,
-                            "--save", "", "--appendonly", "no"])
-        wait_for_port(plain_port, process=plain)
-        proxy = self.start([stunnel, run_conf])
-        wait_for_port(tls_port, process=proxy)
+        plain = Service(self, ["redis-server", "--port", str(plain_port), "--bind", "127.0.0.1", "--dir", self.tmp,
+                               "--save", "", "--appendonly", "no"], stderr=subprocess.DEVNULL)
+        wait_for_port(plain_port, process=plain.process)
+        proxy = Service(self, [stunnel, run_conf], stderr=subprocess.DEVNULL)
+        wait_for_port(tls_port, process=proxy.process)
         self.assertEqual(self.ping(tls_port, client), "PONG")
         self.assertNotEqual(self.ping(tls_port, client, with_cert=False), "PONG")
 
