@@ -23,7 +23,11 @@ public struct CertificateNames: Sendable {
     /// (the engines have parsed it by then, so this is rare); a defective constraint is
     /// reported in ``constraintDefect`` instead.
     public init(certificate der: [UInt8]) throws {
-        let extensions = try RawExtensions(certificate: der)
+        try self.init(extensions: try RawExtensions(certificate: der))
+    }
+
+    /// The names of a certificate whose extensions (and subject) are read already.
+    public init(extensions: RawExtensions) throws {
         subject = try Self.directoryName(extensions.subjectContent)
         alternativeNames = nil
         constraints = nil

@@ -3,8 +3,9 @@ import Foundation
 /// The path an engine judged, parsed, with the question that was asked: what dbpki's
 /// own rules look at, so both engines' answers are held to the same profile.
 public struct PathUnderReview: Sendable {
-    /// The certificates, leaf first, ending at the trust anchor when one was reached.
-    public var certificates: [CertificateInfo]
+    /// The certificates, leaf first, ending at the trust anchor when one was reached (fixed at
+    /// init: ``rawExtensions`` and ``names`` are read from them).
+    public let certificates: [CertificateInfo]
     /// True when the last certificate is one of the trust anchors (which rules exempt
     /// from what only untrusted certificates must satisfy).
     public var endsAtTrustAnchor: Bool
@@ -12,6 +13,11 @@ public struct PathUnderReview: Sendable {
     public var policy: VerificationPolicy
     /// The CRLs given, parsed by the same engine.
     public var crls: [CRLInfo]
+    /// Each certificate's extensions as encoded (nil where its DER cannot be walked), read once
+    /// for every rule that looks at extension values the engines do not hand back.
+    public let rawExtensions: [RawExtensions?]
+    /// Each certificate's names in every form, and its name constraints (nil where unreadable).
+    public let names: [CertificateNames?]
 
     /// Builds a review by hand; ``ChainVerifier`` builds one per engine answer, and tests
     /// build their own to try a rule without an engine.
@@ -20,6 +26,8 @@ public struct PathUnderReview: Sendable {
         self.endsAtTrustAnchor = endsAtTrustAnchor
         self.policy = policy
         self.crls = crls
+        rawExtensions = certificates.map { try? RawExtensions(certificate: $0.der) }
+        names = rawExtensions.map { extensions in extensions.flatMap { try? CertificateNames(extensions: $0) } }
     }
 
     /// The certificate being validated (depth 0).

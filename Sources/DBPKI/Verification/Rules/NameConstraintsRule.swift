@@ -21,8 +21,7 @@ public struct NameConstraintsRule: PathRule {
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
-        var read = [CertificateNames?]()
-        for certificate in path.certificates { read.append(try? CertificateNames(certificate: certificate.der)) }
+        let read = path.names
         var failures = [VerificationFailure]()
         for issuerDepth in path.certificates.indices.dropFirst() {
             guard let issuer = read[issuerDepth] else {

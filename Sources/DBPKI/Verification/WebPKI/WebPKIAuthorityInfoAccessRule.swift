@@ -9,7 +9,7 @@ public struct WebPKIAuthorityInfoAccessRule: PathRule {
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
         path.certificates.enumerated().compactMap { depth, certificate in
-            guard let extensions = try? RawExtensions(certificate: certificate.der),
+            guard let extensions = path.rawExtensions[depth],
                 let found = extensions[CertificateExtension.authorityInfoAccess], !Self.isWellFormed(found.value)
             else { return nil }
             return failure(.malformed, "\(certificate.subject) has a malformed authorityInfoAccess", depth: depth)

@@ -11,7 +11,7 @@ public struct WebPKICommonNameRule: PathRule {
     public init() {}
 
     public func failures(in path: PathUnderReview) -> [VerificationFailure] {
-        guard let names = try? CertificateNames(certificate: path.leaf.der) else { return [] }
+        guard let names = path.names[0] else { return [] }
         let sans = names.alternativeNames ?? []
         var failures = [VerificationFailure]()
         for case .text(let common) in names.subject.values(of: DirectoryName.commonName) {

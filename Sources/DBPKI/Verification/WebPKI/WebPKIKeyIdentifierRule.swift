@@ -12,7 +12,7 @@ public struct WebPKIKeyIdentifierRule: PathRule {
         var failures = [VerificationFailure]()
         for (depth, certificate) in path.certificates.enumerated() {
             let isAnchor = path.endsAtTrustAnchor && depth == path.certificates.count - 1
-            guard let extensions = try? RawExtensions(certificate: certificate.der) else { continue }
+            guard let extensions = path.rawExtensions[depth] else { continue }
             guard let found = extensions[CertificateExtension.authorityKeyIdentifier] else {
                 if !isAnchor {
                     failures.append(
