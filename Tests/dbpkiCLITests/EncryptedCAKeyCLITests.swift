@@ -39,19 +39,7 @@ struct EncryptedPKI {
 
     /// Every file under the PKI folder with its bytes (the lock file aside), to show that a
     /// refused command changed nothing.
-    func snapshot() throws -> [String: Data] {
-        var files = [String: Data]()
-        let enumerator = FileManager.default.enumerator(atPath: pki)
-        while let relative = enumerator?.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            let path = pki + "/" + relative
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-                relative != ".lock"
-            else { continue }
-            files[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-        return files
-    }
+    func snapshot() throws -> [String: Data] { FolderContents.files(under: pki).filter { $0.key != ".lock" } }
 
     /// `doctor` on the PKI (without a password) exits 0 and notes the encrypted key.
     func expectDoctorClean(sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -15,18 +15,7 @@ struct HierarchyCLITests {
     }
 
     /// Every file under `path` with its bytes, to show that a refused command changed nothing.
-    func snapshot(_ path: String) -> [String: Data] {
-        var files = [String: Data]()
-        let enumerator = FileManager.default.enumerator(atPath: path)
-        while let file = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let full = path + "/" + file
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[file] = FileManager.default.contents(atPath: full) ?? Data()
-            }
-        }
-        return files
-    }
+    func snapshot(_ path: String) -> [String: Data] { FolderContents.files(under: path) }
 
     @Test(
         "an intermediate made with --parent issues leaves that verify against the root alone, on both engines",

@@ -29,18 +29,7 @@ struct OfflineRootCLITests {
     }
 
     /// Every file under `path` with its bytes, to show that a refused command changed nothing.
-    func snapshot(_ path: String) -> [String: Data] {
-        var files = [String: Data]()
-        let enumerator = FileManager.default.enumerator(atPath: path)
-        while let file = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let full = path + "/" + file
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[file] = FileManager.default.contents(atPath: full) ?? Data()
-            }
-        }
-        return files
-    }
+    func snapshot(_ path: String) -> [String: Data] { FolderContents.files(under: path) }
 
     /// The records of `dbpki list --dir PKI --json`.
     func records(_ pki: String) throws -> [[String: Any]] {
