@@ -9,8 +9,11 @@ enum OpenSSLErrors {
         var code: UInt
         /// OpenSSL's text for it.
         var text: String
-        /// The reason part of the code.
+        /// The reason part of the code: a number only within its ``library`` (EVP's 123 is an
+        /// unsupported key length, ASN.1's 123 a header too long).
         var reason: Int32 { dbpki_ERR_GET_REASON(code) }
+        /// The library part of the code, such as `ERR_LIB_EVP`.
+        var library: Int32 { dbpki_ERR_GET_LIB(code) }
     }
 
     /// Empties the queue, so that a later failure reports only its own errors.

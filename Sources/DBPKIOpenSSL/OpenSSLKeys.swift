@@ -165,7 +165,9 @@ extension OpenSSLBackend {
                 EVP_R_UNKNOWN_PBE_ALGORITHM, EVP_R_UNSUPPORTED_CIPHER, EVP_R_UNSUPPORTED_KEY_DERIVATION_FUNCTION,
                 EVP_R_UNSUPPORTED_PRF, EVP_R_UNKNOWN_CIPHER, EVP_R_UNSUPPORTED_KEYLENGTH,
             ]
-            if entries.contains(where: { unsupportedReasons.contains($0.reason) }) {
+            // A wrong password can decrypt to garbage with valid padding (about 1 in 256), whose ASN.1
+            // then fails to parse: only EVP's own reasons mean the encryption itself is unsupported.
+            if entries.contains(where: { $0.library == ERR_LIB_EVP && unsupportedReasons.contains($0.reason) }) {
                 throw OpenSSLErrors.error(.unsupported, "unsupported private key encryption", entries: entries)
             }
             throw PKIError(.badPassphrase, "wrong passphrase for the encrypted private key")

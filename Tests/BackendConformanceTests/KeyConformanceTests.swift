@@ -77,6 +77,22 @@ struct KeyConformanceTests {
     }
 
     @Test(
+        "a wrong password that decrypts to well-padded garbage is still a wrong password, not an unsupported key",
+        arguments: EngineUnderTest.all)
+    func wrongPasswordWithValidPadding(engine: EngineUnderTest) throws {
+        // testdata/keys/README.md: `wrong-517` decrypts this key with valid CBC padding and OpenSSL then
+        // fails in ASN.1 with reason 123, the number EVP uses for an unsupported key length.
+        let (format, der) = try CertificateDecoder.privateKey(
+            from: TestData.bytes("keys/wrong-password-pads-well.pem"))
+        #expect(format == .encryptedPKCS8)
+        let key = try engine.backend.importPrivateKey(der: der, format: format, passphrase: "the-right-password")
+        #expect(key.pkcs8DER.count > 0)
+        #expect {
+            try engine.backend.importPrivateKey(der: der, format: format, passphrase: "wrong-517")
+        } throws: { ($0 as? PKIError)?.code == .badPassphrase }
+    }
+
+    @Test(
         "garbage is not a key in any format, and is invalid input even with a passphrase",
         arguments: EngineUnderTest.all, PrivateKeyFormat.allCases)
     func garbageIsNotAKey(engine: EngineUnderTest, format: PrivateKeyFormat) {
